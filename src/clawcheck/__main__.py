@@ -1,0 +1,3 @@
+from clawcheck.cli import main
+
+main()

@@ -1,0 +1,253 @@
+"""The clawcheck pytest plugin (entry point `pytest11`): options, fixtures, hypothesis profiles.
+
+`pytest contracts --target URL` runs the OpenClaw contract suite against URL; without
+`--target` an embedded sandbox is started on a free loopback port for the session.
+Nothing happens at import: the sandbox, the client and the schema are session fixtures,
+created only when a test asks for them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from clawcheck.errors import ClawcheckError
+
+if TYPE_CHECKING:
+    from clawcheck.contract.run import ContractRun
+    from clawcheck.contract.settings import TargetSettings
+
+__all__ = ["RUN_KEY"]
+
+RUN_KEY = pytest.StashKey["ContractRun"]()
+# The embedded sandbox's token lifetime during a contract session: short, so that
+# auth.expired_token is observed within seconds rather than skipped.
+EMBEDDED_TOKEN_TTL = 4.0
+DEFAULT_EXAMPLES = 25
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("clawcheck", "OpenClaw contract tests (clawcheck)")
+    group.addoption(
+        "--target",
+        default=None,
+        metavar="URL",
+        help="base URL of the OpenClaw API under test (default: an embedded sandbox)",
+    )
+    group.addoption("--client-id", default=None, help="OAuth2 client id (env OPENCLAW_CLIENT_ID)")
+    group.addoption("--client-secret", default=None, help="OAuth2 client secret (env OPENCLAW_CLIENT_SECRET)")
+    group.addoption(
+        "--shop-id", default=None, help="shop id, or several separated by commas (env OPENCLAW_SHOP_ID)"
+    )
+    group.addoption(
+        "--expired-token",
+        default=None,
+        help="a token known to have expired, for auth.expired_token (env OPENCLAW_EXPIRED_TOKEN)",
+    )
+    group.addoption(
+        "--rate-limit",
+        type=float,
+        default=None,
+        help="requests per second per shop the target must enforce (default 10)",
+    )
+    group.addoption(
+        "--max-rps",
+        type=float,
+        default=None,
+        help="the harness's own pace per shop (default: 80%% of --rate-limit)",
+    )
+    group.addoption(
+        "--examples",
+        type=int,
+        default=None,
+        help=f"generated cases per operation (default: the hypothesis profile's, else {DEFAULT_EXAMPLES})",
+    )
+    group.addoption(
+        "--no-shrink",
+        action="store_true",
+        default=False,
+        help="report failing cases as found, without minimising them (faster feedback)",
+    )
+    group.addoption(
+        "--probe-budget",
+        type=int,
+        default=10,
+        help="extra probe requests per check and operation (replays, missing token)",
+    )
+    group.addoption(
+        "--openclaw-spec",
+        default=None,
+        metavar="PATH",
+        help="OpenAPI spec to test against (default: the bundled OpenClaw v2 spec)",
+    )
+    group.addoption(
+        "--sandbox-fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="start the embedded sandbox with this fault switch (self-tests, demos)",
+    )
+    group.addoption("--clawcheck-json", default=None, metavar="PATH", help="write the results document here")
+    group.addoption(
+        "--clawcheck-junit",
+        default=None,
+        metavar="PATH",
+        help="write JUnit XML built from the results document here",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # Before hypothesis's own plugin loads `--hypothesis-profile`, so these names exist.
+    from clawcheck.contract.profiles import register_profiles
+
+    register_profiles()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    run = session.config.stash.get(RUN_KEY, None)
+    if run is None:
+        return
+    interrupted = exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR)
+    shouldstop = bool(session.shouldstop) or bool(session.shouldfail)
+    result = run.result(complete=not (interrupted or shouldstop))
+    json_path = session.config.getoption("--clawcheck-json")
+    junit_path = session.config.getoption("--clawcheck-junit")
+    if json_path:
+        result.write_json(Path(json_path))
+    if junit_path:
+        from clawcheck.reporting import render
+
+        Path(junit_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(junit_path).write_text(render("junit", result), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def clawcheck_target(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The --target URL, or None after starting an embedded sandbox for the session."""
+    target = request.config.getoption("--target")
+    if target:
+        yield target
+        return
+    from clawcheck.sandbox import Sandbox, SandboxConfig
+
+    faults = frozenset(request.config.getoption("--sandbox-fault"))
+    try:
+        sandbox = Sandbox(SandboxConfig(token_ttl=EMBEDDED_TOKEN_TTL, faults=faults))
+    except ClawcheckError as exc:
+        pytest.exit(f"clawcheck: error: {exc}", returncode=2)
+    with sandbox:
+        request.config.stash[_SANDBOX_URL] = sandbox.base_url
+        yield None
+
+
+_SANDBOX_URL = pytest.StashKey[str]()
+
+
+@pytest.fixture(scope="session")
+def clawcheck_settings(request: pytest.FixtureRequest, clawcheck_target: str | None) -> TargetSettings:
+    from clawcheck.contract.settings import resolve_settings
+
+    opt = request.config.getoption
+    try:
+        return resolve_settings(
+            target=clawcheck_target,
+            client_id=opt("--client-id"),
+            client_secret=opt("--client-secret"),
+            shop_id=opt("--shop-id"),
+            rate_limit=opt("--rate-limit"),
+            max_rps=opt("--max-rps"),
+            expired_token=opt("--expired-token"),
+            embedded_url=request.config.stash.get(_SANDBOX_URL, None),
+            env=os.environ,
+        )
+    except ClawcheckError as exc:
+        pytest.exit(f"clawcheck: error: {exc}", returncode=2)
+
+
+@pytest.fixture(scope="session")
+def clawcheck_run(
+    request: pytest.FixtureRequest, clawcheck_settings: TargetSettings
+) -> Iterator[ContractRun]:
+    """The session's contract run: preflighted target, spec index, recorder."""
+    from clawcheck.contract.client import TargetClient
+    from clawcheck.contract.preflight import preflight
+    from clawcheck.contract.run import ContractRun
+    from clawcheck.contract.specindex import SpecIndex
+    from clawcheck.spec.loader import bundled_spec_path, load_spec
+
+    client = TargetClient(clawcheck_settings)
+    try:
+        preflight(client)
+        spec = load_spec(request.config.getoption("--openclaw-spec") or bundled_spec_path())
+    except ClawcheckError as exc:
+        client.close()
+        pytest.exit(f"clawcheck: error: {exc}", returncode=2)
+    run = ContractRun(client, SpecIndex.build(spec), probe_budget=request.config.getoption("--probe-budget"))
+    run.extra_metrics.update(examples_per_operation=_examples(request.config), spec=str(spec.path))
+    run.shrink = not request.config.getoption("--no-shrink")
+    request.config.stash[RUN_KEY] = run
+    yield run
+    run.close()
+
+
+@pytest.fixture(scope="session")
+def clawcheck_schema(request: pytest.FixtureRequest, clawcheck_run: ContractRun) -> Any:
+    """The spec as a schemathesis schema aimed at the target, reporting its checks to the run."""
+    import schemathesis
+    from schemathesis.config import SchemathesisConfig
+
+    config = SchemathesisConfig.from_dict(
+        {
+            "base-url": clawcheck_run.client.settings.base_url,
+            "generation": {
+                "max-examples": _examples(request.config),
+                "mode": "all",
+                "no-shrink": bool(request.config.getoption("--no-shrink")),
+            },
+            "operations": _operation_overrides(clawcheck_run),
+        }
+    )
+    schema = schemathesis.openapi.from_path(str(clawcheck_run.index.spec.path), config=config)
+
+    def after_validate(context: Any, case: Any, response: Any, results: Any) -> None:
+        clawcheck_run.after_validate(case, response, results)
+
+    schema.hook("after_validate")(after_validate)
+    return schema
+
+
+def _operation_overrides(run: ContractRun) -> list[dict[str, Any]]:
+    """Per-operation schemathesis settings the spec asks for through `x-semantic-rejections`."""
+    from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES
+
+    overrides = []
+    for info in run.index.operations.values():
+        if info.semantic_rejections:
+            statuses = [*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, *info.semantic_rejections]
+            overrides.append(
+                {
+                    "include-operation-id": info.operation_id,
+                    "checks": {"positive_data_acceptance": {"expected-statuses": statuses}},
+                }
+            )
+    return overrides
+
+
+def _examples(config: pytest.Config) -> int:
+    explicit = config.getoption("--examples")
+    if explicit is not None:
+        if explicit < 1:
+            pytest.exit("clawcheck: error: --examples must be at least 1", returncode=2)
+        return int(explicit)
+    from hypothesis import settings
+
+    # A profile chosen with --hypothesis-profile decides; otherwise a fast default.
+    if config.getoption("--hypothesis-profile", None):
+        current = settings.default
+        return int(current.max_examples) if current is not None else DEFAULT_EXAMPLES
+    return DEFAULT_EXAMPLES
