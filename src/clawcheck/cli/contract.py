@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -22,22 +23,19 @@ class _Progress:
 
     def __init__(self, echo: Any) -> None:
         self.echo = echo
-        self.total = 0
         self.done = 0
         self.started = time.perf_counter()
         self.exit_reason: str | None = None
-
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.total = len(session.items)
-        self.echo(f"collected {self.total} contract tests")
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" or (report.when == "setup" and not report.passed):
             self.done += 1
             status = "SKIP" if report.skipped else ("PASS" if report.passed else "FAIL")
             name = report.nodeid.split("::")[-1]
+            if name == "test_operation":
+                name = "all operations"  # the parent of the per-operation reports above
             elapsed = time.perf_counter() - self.started
-            self.echo(f"[{self.done:>3}/{self.total}] {status:<4} {name}  ({elapsed:.1f} s)")
+            self.echo(f"[{self.done:>3}] {elapsed:6.1f} s  {status:<4} {name}")
 
     def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
         self.exit_reason = str(excinfo.value) or "interrupted"
@@ -128,6 +126,8 @@ def contract(
             FAULTS.get(name)
 
     with tempfile.TemporaryDirectory(prefix="clawcheck-") as tmp:
+        # Hypothesis keeps a cache directory; a CLI run must not leave one in the user's directory.
+        os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tmp) / "hypothesis"))
         results = Path(tmp) / "results.json"
         ini = Path(tmp) / "pytest.ini"
         # Our own ini, so a user's pytest configuration (addopts, plugins) cannot change the run.
@@ -142,6 +142,8 @@ def contract(
             "no:cacheprovider",
             "-p",
             "no:terminal",
+            "-p",
+            "no:benchmark",
             "--examples",
             str(examples),
             "--clawcheck-json",
