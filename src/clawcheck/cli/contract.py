@@ -72,6 +72,14 @@ class _Progress:
 )
 @click.option("--junit", "junit_path", default=None, type=click.Path(dir_okay=False), help="Write JUnit XML.")
 @click.option(
+    "--operation",
+    "operations",
+    multiple=True,
+    metavar="REGEX",
+    help="Only operations whose 'METHOD /path' matches (repeatable).",
+)
+@click.option("--no-shrink", is_flag=True, help="Report failing cases as found, without minimising them.")
+@click.option(
     "--fault",
     "faults",
     multiple=True,
@@ -90,6 +98,8 @@ def contract(
     seed: int | None,
     json_path: str | None,
     junit_path: str | None,
+    operations: tuple[str, ...],
+    no_shrink: bool,
     faults: tuple[str, ...],
 ) -> int:
     """Run the spec-driven contract suite (stateless, stateful and scenario checks) against a target."""
@@ -164,6 +174,10 @@ def contract(
                 args += [option, str(value)]
         for name in faults:
             args += ["--sandbox-fault", name]
+        for pattern in operations:
+            args += ["--operation", pattern]
+        if no_shrink:
+            args.append("--no-shrink")
         if seed is not None:
             args += ["--hypothesis-seed", str(seed)]
         progress = _Progress(lambda line: click.echo(line, err=True))
