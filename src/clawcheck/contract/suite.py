@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from schemathesis.core.errors import NoLinksFound
 from hypothesis import HealthCheck, Phase, settings
+from schemathesis.core.errors import NoLinksFound
 
 from clawcheck.contract.checks import CHECKS, CheckKind, NotVerifiable, load_all
 from clawcheck.contract.run import ContractRun
