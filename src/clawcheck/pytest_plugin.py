@@ -115,11 +115,49 @@ def pytest_configure(config: pytest.Config) -> None:
     register_profiles()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    excinfo = call.excinfo
+    if excinfo is not None and excinfo.errisinstance(KeyboardInterrupt):
+        # schemathesis's per-operation subtests swallow every exception, Ctrl-C included:
+        # stop here ourselves, and the results are marked incomplete.
+        item.config.stash[_INTERRUPTED] = True
+        item.session.shouldstop = "interrupted"
+        run = item.config.stash.get(RUN_KEY, None)
+        if run is not None:
+            run.interrupted = True
+        return report
+    # A test that broke for another reason than a contract failure (a harness error, a target that
+    # went away mid-run) must show in the results document: it can never count as a pass.
+    if excinfo is not None and not report.skipped and not _is_contract_failure(excinfo.value):
+        first = (str(excinfo.value).strip().splitlines() or [""])[0]
+        item.config.stash.setdefault(_ERRORS, []).append(
+            f"{item.nodeid} ({call.when}): {excinfo.typename}: {first}"
+        )
+    return report
+
+
+def _is_contract_failure(exc: BaseException) -> bool:
+    if isinstance(exc, BaseExceptionGroup):
+        return all(_is_contract_failure(inner) for inner in exc.exceptions)
+    return isinstance(exc, AssertionError)
+
+
+_ERRORS = pytest.StashKey[list[str]]()
+_INTERRUPTED = pytest.StashKey[bool]()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = session.config.stash.get(RUN_KEY, None)
     if run is None:
         return
-    interrupted = exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR)
+    for error in session.config.stash.get(_ERRORS, []):
+        run.recorder.failed("suite.error", None, run.client.redactor.text(error), {})
+    interrupted = session.config.stash.get(_INTERRUPTED, False) or exitstatus in (
+        pytest.ExitCode.INTERRUPTED,
+        pytest.ExitCode.INTERNAL_ERROR,
+    )
     shouldstop = bool(session.shouldstop) or bool(session.shouldfail)
     result = run.result(complete=not (interrupted or shouldstop))
     json_path = session.config.getoption("--clawcheck-json")
@@ -231,30 +269,6 @@ def clawcheck_schema(request: pytest.FixtureRequest, clawcheck_run: ContractRun)
     return schema
 
 
-def _operation_filter(patterns: list[str], run: ContractRun) -> list[dict[str, Any]]:
-    """A config block disabling every operation no --operation pattern matches."""
-    import re
-
-    if not patterns:
-        return []
-
-    for pattern in patterns:
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            pytest.exit(
-                f"clawcheck: error: --operation {pattern!r} is not a valid regex: {exc}", returncode=2
-            )
-        if not any(compiled.search(label) for label in run.index.operations):
-            pytest.exit(
-                f"clawcheck: error: --operation {pattern!r} matches no operation of the spec; "
-                "patterns match 'METHOD /path', e.g. 'POST /v2/orders/create' or 'inventory'",
-                returncode=2,
-            )
-    # The lazy pytest loader rebuilds filters from the config, so the selection must live there.
-    return [{"exclude-name-regex": "|".join(f"(?:{p})" for p in patterns), "enabled": False}]
-
-
 def _operation_overrides(run: ContractRun) -> list[dict[str, Any]]:
     """Per-operation schemathesis settings the spec asks for through `x-semantic-rejections`."""
     from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES
@@ -270,6 +284,20 @@ def _operation_overrides(run: ContractRun) -> list[dict[str, Any]]:
                 }
             )
     return overrides
+
+
+def _operation_filter(patterns: list[str], run: ContractRun) -> list[dict[str, Any]]:
+    """A config block disabling every operation no --operation pattern matches."""
+    from clawcheck.contract.selection import operation_regex
+
+    if not patterns:
+        return []
+    try:
+        regex = operation_regex(patterns, run.index.operations)
+    except ClawcheckError as exc:
+        pytest.exit(f"clawcheck: error: {exc}", returncode=2)
+    # The lazy pytest loader rebuilds filters from the config, so the selection must live there.
+    return [{"exclude-name-regex": regex, "enabled": False}]
 
 
 def _examples(config: pytest.Config) -> int:

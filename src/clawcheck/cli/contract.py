@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -39,6 +40,11 @@ class _Progress:
 
     def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
         self.exit_reason = str(excinfo.value) or "interrupted"
+
+
+def _terminate_as_interrupt(signum: int, frame: Any) -> None:
+    # SIGTERM (CI cancelling a job) ends the run like Ctrl-C: results written, marked incomplete.
+    raise KeyboardInterrupt
 
 
 @cli.command("contract")
@@ -106,14 +112,21 @@ def contract(
     from clawcheck.contract import suite
     from clawcheck.contract.client import TargetClient
     from clawcheck.contract.preflight import preflight
+    from clawcheck.contract.selection import operation_regex
     from clawcheck.contract.settings import resolve_settings
+    from clawcheck.contract.specindex import SpecIndex
     from clawcheck.reporting import render
-    from clawcheck.spec.loader import load_spec
+    from clawcheck.sandbox import SandboxConfig
+    from clawcheck.spec.loader import bundled_spec_path, load_spec
 
     if faults and target:
         raise ConfigError("--fault applies to the embedded sandbox only; drop --target or --fault")
-    if spec:
-        load_spec(spec)  # a broken spec is a one-line error before anything starts
+    # Everything that can be wrong with the input is found here, before a sandbox starts.
+    loaded = load_spec(spec or bundled_spec_path())
+    if operations:
+        operation_regex(operations, SpecIndex.build(loaded).operations)
+    if faults:
+        SandboxConfig(faults=frozenset(faults))  # raises ConfigError naming the known faults
     settings = resolve_settings(
         target=target,
         client_id=client_id,
@@ -129,12 +142,6 @@ def contract(
             preflight(client)  # unreachable, not OpenClaw, wrong credentials: exit 2 within seconds
         finally:
             client.close()
-    if faults:
-        from clawcheck.sandbox import FAULTS
-
-        for name in faults:
-            FAULTS.get(name)
-
     with tempfile.TemporaryDirectory(prefix="clawcheck-") as tmp:
         # Hypothesis keeps a cache directory; a CLI run must not leave one in the user's directory.
         os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tmp) / "hypothesis"))
@@ -184,7 +191,11 @@ def contract(
         click.echo(
             f"clawcheck contract: {target or 'embedded sandbox'}, {examples} examples per operation", err=True
         )
-        code = pytest.main(args, plugins=[progress])
+        previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+        try:
+            code = pytest.main(args, plugins=[progress])
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         if not results.exists():
             raise ConfigError(
                 f"the contract run stopped before any result (pytest exit {int(code)}); rerun with "

@@ -68,6 +68,7 @@ class ContractRun:
         self.st_checks: dict[str, str] = {}
         self.extra_metrics: dict[str, Any] = {}
         self.shrink = True
+        self.interrupted = False
 
     def close(self) -> None:
         self.session.close()
@@ -77,6 +78,8 @@ class ContractRun:
 
     def call(self, case: Any, shop: str | None = None) -> tuple[Any, list[Exchange]]:
         """Send `case` like a good client would; returns schemathesis's response and every attempt."""
+        if self.interrupted:
+            raise KeyboardInterrupt  # the user stopped the run; do not send another case
         info = self.index.info(case.operation.label)
         shop = shop or self.client.next_shop()
         headers = self._headers(case, info, shop)
@@ -274,6 +277,10 @@ class ContractRun:
 
     def result(self, *, complete: bool = True, suite: str = "contract") -> SuiteResult:
         metas = [CheckMeta(c.id, c.title, c.title_zh) for c in CHECKS]
+        if self.recorder.applied("suite.error", None):
+            metas.append(
+                CheckMeta("suite.error", "The suite ran without harness errors", "测试套件运行无异常")
+            )
         metas += [CheckMeta(cid, f"schemathesis: {title}") for cid, title in sorted(self.st_checks.items())]
         elapsed = time.perf_counter() - self.started
         cases = sum(self.recorder.cases.values())
