@@ -6,6 +6,7 @@ puts this directory first on `sys.path`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -36,9 +37,21 @@ def machine() -> dict[str, Any]:
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
         "packages": versions,
+        "source_sha256": source_digest(),
         "loadavg_start": _loadavg(),
         "argv": [Path(sys.executable).name, *sys.argv],
     }
+
+
+def source_digest() -> str:
+    """SHA-256 over the package sources and the spec: which code the figures belong to, without git."""
+    digest = hashlib.sha256()
+    spec = REPO / "specs" / "openclaw" / "openclaw.v2.yaml"
+    files = [*sorted((REPO / "src" / "clawcheck").rglob("*.py")), spec]
+    for path in files:
+        if path.is_file():
+            digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _loadavg() -> list[float] | None:
@@ -56,12 +69,14 @@ def describe(info: dict[str, Any]) -> str:
     packages = ", ".join(f"{k} {v}" for k, v in info["packages"].items() if v)
     return (
         f"{info['date']}  nproc={info['nproc']}  Python {info['python']} ({info['implementation']})\n"
-        f"{packages}\nload average at start: {info['loadavg_start']}"
+        f"{packages}\nsource sha256 {info['source_sha256']}, load average at start: {info['loadavg_start']}"
     )
 
 
 def median(values: Iterable[float]) -> float:
-    return float(statistics.median(list(values)))
+    """The median; a whole number stays an int (an even count may give a .5)."""
+    value = statistics.median(list(values))
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

@@ -8,6 +8,7 @@ so a verdict is about the target, never about the harness hammering it.
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -50,6 +51,8 @@ class Pacer:
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.rate = rate
+        # At least one whole token, so a rate below 1/s still lets requests through (slowly).
+        self.capacity = max(rate, 1.0)
         self._clock = clock
         self._lock = threading.Lock()
         self._state: dict[str, tuple[float, float]] = {}  # key -> (tokens, updated)
@@ -58,8 +61,8 @@ class Pacer:
         while True:
             with self._lock:
                 now = self._clock()
-                tokens, updated = self._state.get(key, (self.rate, now))
-                tokens = min(self.rate, tokens + (now - updated) * self.rate)
+                tokens, updated = self._state.get(key, (self.capacity, now))
+                tokens = min(self.capacity, tokens + (now - updated) * self.rate)
                 if tokens >= 1:
                     self._state[key] = (tokens - 1, now)
                     return
@@ -218,6 +221,8 @@ def retry_after_seconds(exchange: Exchange) -> float:
     try:
         seconds = float(value) if value is not None else 1.0
     except ValueError:
+        seconds = 1.0
+    if math.isnan(seconds):
         seconds = 1.0
     return min(max(seconds, 0.0), _MAX_RETRY_AFTER)
 

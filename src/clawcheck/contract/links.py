@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from clawcheck.contract.exchange import Exchange, SentRequest
 from clawcheck.contract.specindex import Link
@@ -13,16 +13,23 @@ from clawcheck.contract.specindex import Link
 __all__ = ["UNRESOLVED", "build_read", "evaluate", "path_parameters"]
 
 UNRESOLVED = object()
+_LOCATIONS = frozenset({"path", "query", "header", "cookie"})
 _TEMPLATE = re.compile(r"\{([^}/]+)\}")
 
 
 def path_parameters(template: str, path: str) -> dict[str, str]:
-    """Values of `{name}` segments: path_parameters('/v2/orders/{order_id}', '/v2/orders/ord_1')."""
-    pattern = "^" + _TEMPLATE.sub(
-        r"(?P<\1>[^/]+)", re.escape(template).replace(r"\{", "{").replace(r"\}", "}")
+    """Decoded values of `{name}` segments, e.g. {'order_id': 'ord_1'} for /v2/orders/ord_1."""
+    # Split before escaping, so names keep their characters; groups get generated names
+    # because parameter names like `order-id` are not valid regex group names.
+    parts = _TEMPLATE.split(template)
+    names = parts[1::2]
+    pattern = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<p{index // 2}>[^/]+)" for index, part in enumerate(parts)
     )
-    match = re.match(pattern + "$", path)
-    return match.groupdict() if match else {}
+    found = re.match(f"^{pattern}$", path)
+    if not found:
+        return {}
+    return {name: unquote(found.group(f"p{index}")) for index, name in enumerate(names)}
 
 
 def _pointer(document: Any, pointer: str) -> Any:
@@ -71,7 +78,8 @@ def build_read(
     """The GET request a link describes, or None when one of its parameters cannot be computed."""
     path, query = link.target.path, {}
     for raw_name, expression in link.parameters.items():
-        location, _, name = raw_name.rpartition(".") if "." in raw_name else ("", "", raw_name)
+        prefix, _, rest = raw_name.partition(".")
+        location, name = (prefix, rest) if prefix in _LOCATIONS and rest else ("", raw_name)
         location = location or link.locations.get(name, "path")
         value = evaluate(expression, exchange, template)
         if value is UNRESOLVED or value is None:

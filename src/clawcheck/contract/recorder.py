@@ -67,7 +67,7 @@ class Recorder:
             tally = self._tally(check_id, operation)
             tally.applied += 1
             if note:
-                tally.note = note
+                tally.note = self.redactor.text(note)
 
     def failed(self, check_id: str, operation: str | None, message: str, evidence: Mapping[str, Any]) -> None:
         with self._lock:

@@ -87,6 +87,8 @@ def resolve_settings(
     shops_text = shop_id or env.get(ENV_SHOP_ID)
     if shops_text:
         shops = tuple(s.strip() for s in shops_text.split(",") if s.strip())
+        if not shops:
+            raise ConfigError(f"--shop-id / {ENV_SHOP_ID} names no shop; give one or more, e.g. shop_demo")
     elif embedded:
         shops = EMBEDDED_SHOPS
     else:

@@ -55,9 +55,8 @@ class SpecIndex:
                 method=op.method.upper(),
                 path=op.path,
                 operation_id=str(op.node.get("operationId", op.label)),
-                requires_auth=bool(security)
-                and any(bool(req) or req == {} for req in security)
-                and security != [{}],
+                # `{}` among the alternatives makes auth optional: no 401 is promised then.
+                requires_auth=bool(security) and all(bool(req) for req in security),
                 state_changing=op.method == "post" and has_key,
                 body_schema=_body_schema(spec, op.node),
                 sla=dict(op.node.get("x-sla") or {}),

@@ -11,7 +11,7 @@ __all__ = ["find_non_utc", "is_utc_z", "looks_like_datetime"]
 # A date-time as JSON Schema's `format: date-time` would admit, plus the zone-less form
 # that local-time bugs produce; a plain date (`2026-03-19`) is not a date-time.
 _DATETIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
+    r"^\d{4}-\d{2}-\d{2}(?P<sep>[Tt ])\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
 )
 
 
@@ -21,7 +21,8 @@ def looks_like_datetime(value: str) -> bool:
 
 def is_utc_z(value: str) -> bool:
     match = _DATETIME.match(value)
-    return match is not None and match.group("zone") == "Z"
+    # The protocol fixes one spelling: `T` between date and time, `Z` for UTC.
+    return match is not None and match.group("sep") == "T" and match.group("zone") == "Z"
 
 
 def find_non_utc(data: Any, pointer: str = "") -> Iterator[tuple[str, str]]:

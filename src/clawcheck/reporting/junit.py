@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
@@ -17,6 +18,14 @@ def _seconds(result: SuiteResult) -> float:
     except ValueError:
         return 0.0
     return max(0.0, (end - start).total_seconds())
+
+
+# Characters XML 1.0 cannot carry; a target can put them in an error code that reaches a message.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return _ILLEGAL_XML.sub("\ufffd", text)
 
 
 @FORMATS.register("junit")
@@ -39,14 +48,14 @@ def render_junit(result: SuiteResult) -> str:
     ET.SubElement(props, "property", name="complete", value=str(result.complete).lower())
     for record in result.checks:
         name = f"{record.id} [{record.operation}]" if record.operation else record.id
-        case = ET.SubElement(suite, "testcase", classname=f"clawcheck.{result.suite}", name=name)
+        case = ET.SubElement(suite, "testcase", classname=f"clawcheck.{result.suite}", name=_xml(name))
         if record.status is Status.FAIL:
-            failure = ET.SubElement(case, "failure", message=record.message, type=record.id)
-            failure.text = json.dumps(record.evidence, ensure_ascii=False, indent=2)
+            failure = ET.SubElement(case, "failure", message=_xml(record.message), type=record.id)
+            failure.text = _xml(json.dumps(record.evidence, ensure_ascii=False, indent=2))
         elif record.status is Status.SKIP:
-            ET.SubElement(case, "skipped", message=record.message)
+            ET.SubElement(case, "skipped", message=_xml(record.message))
         elif record.status is Status.WARN:
-            ET.SubElement(case, "system-out").text = f"warning: {record.message}"
+            ET.SubElement(case, "system-out").text = _xml(f"warning: {record.message}")
     if not result.complete:
         ET.SubElement(suite, "error", message="the run was interrupted; results are incomplete")
     ET.indent(suites)

@@ -40,6 +40,7 @@ def replay(ctx: CheckInput) -> bool:
             f"replay with the same Idempotency-Key answered {again.summary()}; "
             f"the first answer was {ex.status}",
             again,
+            first=ex.request.curl(),
         )
     diff = first_difference(ex.json(), again.json())
     if diff is not None:
@@ -48,10 +49,12 @@ def replay(ctx: CheckInput) -> bool:
             f"replay with the same Idempotency-Key answered a different body at {pointer}: "
             f"{second!r}, the first answer had {first!r} (the request ran twice)",
             again,
+            first=ex.request.curl(),
         )
     for read_before, read_after in zip(before, prober.reads(ex), strict=True):
+        # [status, body]: a changed status is reported first, at /0; the body's changes at /1/...
         change = first_difference(
-            (read_before.status, read_before.json()), (read_after.status, read_after.json())
+            [read_before.status, read_before.json()], [read_after.status, read_after.json()]
         )
         if change is not None:
             pointer, old, new = change
@@ -59,6 +62,7 @@ def replay(ctx: CheckInput) -> bool:
                 f"the replay changed state: {read_after.operation} reads {new!r} at {pointer} "
                 f"after it, {old!r} before it",
                 again,
+                first=ex.request.curl(),
                 read=read_after.request.curl(),
             )
     return True
@@ -91,5 +95,6 @@ def key_reuse(ctx: CheckInput) -> bool:
             f"the same Idempotency-Key with a different body answered {probe.summary()}, "
             "expected 409 IDEMPOTENCY_KEY_REUSED",
             probe,
+            first=ex.request.curl(),
         )
     return True

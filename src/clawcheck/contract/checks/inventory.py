@@ -39,9 +39,13 @@ def _levels(data: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]
             yield from _levels(value, f"{pointer}/{index}")
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _level_problem(level: dict[str, Any]) -> str | None:
     numbers = {k: level.get(k) for k in ("on_hand", "reserved", "available")}
-    negative = [f"{k}={v}" for k, v in numbers.items() if isinstance(v, int) and v < 0]
+    negative = [f"{k}={v}" for k, v in numbers.items() if _is_number(v) and v < 0]  # type: ignore[operator]
     if negative:
         return "negative stock: " + ", ".join(negative)
     on_hand, reserved, available = numbers.values()
