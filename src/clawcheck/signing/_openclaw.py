@@ -1,0 +1,120 @@
+"""openclaw-v1: OpenClaw's own webhook signature (protocol section 2).
+
+    X-OpenClaw-Event-ID:  evt_...
+    X-OpenClaw-Timestamp: 1700000000
+    X-OpenClaw-Signature: v1=<hex> [v1=<hex> ...]   (several during secret rotation)
+
+<hex> is lowercase hex HMAC-SHA256, keyed by the secret's UTF-8 bytes (never base64-decoded),
+over `<event id> "." <timestamp> "." <raw body>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from clawcheck.signing._common import (
+    any_match,
+    check_tolerance,
+    header_bytes,
+    hex_digest,
+    hmac_sha256,
+    lowered,
+    message_id,
+    message_timestamp,
+    parse_timestamp,
+    require,
+    secret_list,
+    show,
+)
+from clawcheck.signing._errors import Reason, SignatureError
+from clawcheck.signing._model import SignedMessage, register
+
+__all__ = ["OPENCLAW_V1", "OpenClawV1", "sign_openclaw", "verify_openclaw"]
+
+ID_HEADER = "X-OpenClaw-Event-ID"
+TIMESTAMP_HEADER = "X-OpenClaw-Timestamp"
+SIGNATURE_HEADER = "X-OpenClaw-Signature"
+
+
+def _digest(secret: str, event_id: str, timestamp: str, body: bytes) -> bytes:
+    return hmac_sha256(secret.encode(), header_bytes(event_id), b".", timestamp.encode(), b".", body)
+
+
+def _signatures(value: str) -> list[bytes]:
+    """The v1 digests of the header. Entries of other versions are skipped (a future v2 may
+    ride alongside v1); separators are single spaces, so an empty entry is malformed."""
+    found: list[bytes] = []
+    for entry in value.split(" "):
+        version, equals, signature = entry.partition("=")
+        if not equals or not version:
+            raise SignatureError(
+                Reason.MALFORMED_HEADER,
+                f"{SIGNATURE_HEADER} entry {show(entry)} is not <version>=<signature>; "
+                "expected 'v1=<hex>' entries separated by single spaces",
+            )
+        if version == "v1":
+            found.append(hex_digest(signature, f"{SIGNATURE_HEADER} entry v1="))
+    if not found:
+        raise SignatureError(Reason.MALFORMED_HEADER, f"{SIGNATURE_HEADER} {show(value)} has no v1= entry")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class OpenClawV1:
+    name: ClassVar[str] = "openclaw-v1"
+
+    def sign(self, secrets: Sequence[str], message: SignedMessage) -> dict[str, str]:
+        event_id = message_id(message, self.name)
+        timestamp = str(message_timestamp(message, self.name))
+        keys = secret_list(secrets)
+        entries = ("v1=" + _digest(key, event_id, timestamp, message.body).hex() for key in keys)
+        return {ID_HEADER: event_id, TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: " ".join(entries)}
+
+    def verify(
+        self,
+        secrets: Sequence[str],
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        now: float | None = None,
+        tolerance: int = 300,
+    ) -> SignedMessage:
+        keys = secret_list(secrets)
+        found = lowered(headers)
+        event_id = require(found, ID_HEADER)
+        raw_timestamp = require(found, TIMESTAMP_HEADER)
+        candidates = _signatures(require(found, SIGNATURE_HEADER))
+        timestamp = parse_timestamp(raw_timestamp, TIMESTAMP_HEADER)
+        expected = (_digest(secret, event_id, raw_timestamp, body) for secret in keys)
+        if not any_match(expected, candidates):
+            raise SignatureError(
+                Reason.NO_MATCHING_SIGNATURE,
+                f"none of {len(candidates)} v1 signature(s) matches any of {len(keys)} secret(s) "
+                f"over {ID_HEADER}, {TIMESTAMP_HEADER} and the raw body",
+            )
+        # After the signature, so an altered timestamp reads as a forgery, a stale one as stale.
+        check_tolerance(timestamp, now, tolerance)
+        return SignedMessage(body=body, id=event_id, timestamp=timestamp)
+
+
+OPENCLAW_V1 = OpenClawV1()
+register(OPENCLAW_V1)
+
+
+def sign_openclaw(secrets: Sequence[str] | str, event_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """The X-OpenClaw-Event-ID, X-OpenClaw-Timestamp and X-OpenClaw-Signature headers."""
+    return OPENCLAW_V1.sign(secret_list(secrets), SignedMessage(body=body, id=event_id, timestamp=timestamp))
+
+
+def verify_openclaw(
+    secrets: Sequence[str] | str,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    now: float | None = None,
+    tolerance: int = 300,
+) -> SignedMessage:
+    """The verified delivery (id, timestamp, body), or `SignatureError` with a reason."""
+    return OPENCLAW_V1.verify(secret_list(secrets), headers, body, now=now, tolerance=tolerance)
