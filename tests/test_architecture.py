@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "signing": {"core", "errors"},
     "spec": {"core", "errors"},
     "serving": {"errors"},
-    "sandbox": {"core", "errors", "serving"},
+    "sandbox": {"core", "errors", "serving", "signing"},
     "contract": {"core", "errors", "spec"},
     "pytest_plugin": {"contract", "sandbox", "spec", "reporting", "core", "errors"},
     "cli": None,

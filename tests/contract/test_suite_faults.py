@@ -68,7 +68,7 @@ def test_clean_sandbox_passes_every_check(tmp_path: Path) -> None:
     # Every harness check was exercised and passed somewhere: none is merely skipped.
     passed = {c["id"] for c in document["checks"] if c["status"] == "pass"}
     assert {c.id for c in CHECKS} <= passed
-    assert len(document["metrics"]["cases_per_operation"]) == 20
+    assert len(document["metrics"]["cases_per_operation"]) == 22
     assert document["metrics"]["cases"] > 100
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,6 +73,26 @@ class Api:
         created: dict[str, Any] = response.json()
         return created
 
+    def subscribe(self, url: str, event_types: list[str], **extra: Any) -> dict[str, Any]:
+        response = self.post("/v2/webhooks/subscriptions", {"url": url, "event_types": event_types, **extra})
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+    def deliveries(self, subscription_id: str, **params: Any) -> list[dict[str, Any]]:
+        """The subscription's delivery log, every page, newest first."""
+        found: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            query = {**params, **({"cursor": cursor} if cursor else {})}
+            response = self.get(f"/v2/webhooks/subscriptions/{subscription_id}/deliveries", params=query)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            found += page["data"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return found
+
     def close(self) -> None:
         self.http.close()
 
@@ -81,6 +102,19 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
     error: dict[str, Any] = response.json()["error"]
     assert error["trace_id"] == response.headers["X-OpenClaw-Trace-Id"]
     return error
+
+
+class TickingClock:
+    """Epoch seconds that move one second each time they are read: every signing time is new."""
+
+    def __init__(self, now: float = 1_773_909_000.0) -> None:
+        self.now = now
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            self.now += 1.0
+            return self.now
 
 
 class FakeClock:

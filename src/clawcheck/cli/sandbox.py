@@ -53,6 +53,14 @@ def _list_faults() -> None:
     "--list-faults", is_flag=True, help="List the fault switches and the checks they break, then exit."
 )
 @click.option("--no-seed", is_flag=True, help=f"Start with no demo stock in {DEMO_SHOP_ID}.")
+@click.option(
+    "--webhook-allow-host",
+    "webhook_allow_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Also deliver webhooks to HOST: a host name, IP address or network such as 10.0.0.0/8 "
+    "(repeatable). Without it, only loopback receivers (127.0.0.0/8, ::1, localhost) are accepted.",
+)
 def sandbox_command(
     host: str,
     port: int,
@@ -63,6 +71,7 @@ def sandbox_command(
     faults: tuple[str, ...],
     list_faults: bool,
     no_seed: bool,
+    webhook_allow_hosts: tuple[str, ...],
 ) -> None:
     """Serve the whole OpenClaw v2 API locally, with real semantics, as a target for clawcheck."""
     if list_faults:
@@ -75,6 +84,7 @@ def sandbox_command(
         rate_limit=rate_limit,
         faults=frozenset(faults),
         seed=not no_seed,
+        webhook_allow_hosts=frozenset(webhook_allow_hosts),
     )
     sandbox = Sandbox(config, host=host, port=port).start()
     url = sandbox.base_url
@@ -87,6 +97,7 @@ def sandbox_command(
         f"  client secret: {mask_secret(client_secret)}",
         f"  shop id:       {DEMO_SHOP_ID}" + ("" if config.seed else " (not seeded)"),
         f"  faults:        {', '.join(sorted(config.faults)) or 'none'}",
+        f"  webhooks to:   loopback{''.join(', ' + h for h in sorted(config.webhook_allow_hosts))}",
         f"  token:         curl -s -u {client_id}:{secret} -d grant_type=client_credentials {token_url}",
         "Press Ctrl-C to stop.",
     ]

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from clawcheck.sandbox import faults
 from clawcheck.sandbox.auth import TokenAuthority
 from clawcheck.sandbox.config import DEMO_SHOP_ID, SandboxConfig
+from clawcheck.sandbox.delivery import Webhooks
 from clawcheck.sandbox.errors import ApiError, ErrorRenderer
 from clawcheck.sandbox.idempotency import IdempotencyGuard
 from clawcheck.sandbox.pipeline import Resource, Runtime, TraceMiddleware, trace_id_of
@@ -38,6 +39,7 @@ _HTTP_ERRORS = {
 def _build_runtime(config: SandboxConfig) -> Runtime:
     has = config.has
     store = Store()
+    fmt = TimeFormat(local_time=has(faults.LOCAL_TIME.name))
     runtime = Runtime(
         config=config,
         store=store,
@@ -54,8 +56,9 @@ def _build_runtime(config: SandboxConfig) -> Runtime:
         errors=ErrorRenderer(
             flat=has(faults.BAD_ERROR_ENVELOPE.name), mismatch=has(faults.TRACE_ID_MISMATCH.name)
         ),
-        fmt=TimeFormat(local_time=has(faults.LOCAL_TIME.name)),
+        fmt=fmt,
         racy_inventory=has(faults.RACY_INVENTORY.name),
+        webhooks=Webhooks(config, fmt),
     )
     if config.seed:
         store.seed(DEMO_SHOP_ID, DEMO_STOCK, runtime.now())
@@ -84,6 +87,7 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         routes=routes,
         middleware=[Middleware(TraceMiddleware, errors=runtime.errors)],
         exception_handlers={HTTPException: http_error},
+        lifespan=runtime.webhooks.lifespan,  # webhook deliveries run while the server does
     )
     app.router.redirect_slashes = False  # a redirect is not in the contract; unknown paths are 404
     app.state.runtime = runtime

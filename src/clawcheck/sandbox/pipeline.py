@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clawcheck.sandbox.auth import TokenAuthority
 from clawcheck.sandbox.config import SandboxConfig
+from clawcheck.sandbox.delivery import Webhooks
 from clawcheck.sandbox.errors import JSON_TYPE, ApiError, ErrorRenderer, render_json, validation_error
 from clawcheck.sandbox.idempotency import IdempotencyGuard, Outcome, fingerprint
 from clawcheck.sandbox.ratelimit import RateLimiter
@@ -58,6 +59,7 @@ class Runtime:
     errors: ErrorRenderer
     fmt: TimeFormat
     racy_inventory: bool
+    webhooks: Webhooks
 
     def now(self) -> datetime:
         return from_epoch(self.config.clock())
@@ -85,6 +87,10 @@ class Call:
     @property
     def headers(self) -> Headers:
         return self.request.headers
+
+    def emit(self, event_type: str, data: Callable[[], Any], *, platform: str | None = None) -> None:
+        """Queue a webhook event for the shop's subscribers; `data` renders the resource if anyone is."""
+        self.rt.webhooks.emit(self.shop, event_type, data, platform=platform, now=self.now)
 
 
 @dataclass(frozen=True, slots=True)

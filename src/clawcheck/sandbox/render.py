@@ -7,10 +7,28 @@ from decimal import Decimal
 from typing import Any
 
 from clawcheck.sandbox.errors import render_json
-from clawcheck.sandbox.store import Level, Order, Reservation, Shipment, ShipmentEvent, Subscription
+from clawcheck.sandbox.store import (
+    Delivery,
+    Level,
+    Order,
+    Reservation,
+    Shipment,
+    ShipmentEvent,
+    Subscription,
+)
 from clawcheck.sandbox.timefmt import TimeFormat
 
-__all__ = ["level", "money", "order", "order_page", "reservation", "shipment", "subscription"]
+__all__ = [
+    "delivery",
+    "level",
+    "money",
+    "order",
+    "order_data",
+    "order_page",
+    "reservation",
+    "shipment",
+    "subscription",
+]
 
 
 def money(amount: Decimal) -> str:
@@ -20,7 +38,7 @@ def money(amount: Decimal) -> str:
 def order(o: Order, fmt: TimeFormat) -> bytes:
     """The order as JSON bytes, rendered once per change of the order."""
     if o.rendered is None:
-        o.rendered = render_json(_order(o, fmt))
+        o.rendered = render_json(order_data(o, fmt))
     return o.rendered
 
 
@@ -30,7 +48,8 @@ def order_page(orders: list[Order], next_cursor: str | None, fmt: TimeFormat) ->
     return b'{"data":[' + data + b'],"next_cursor":' + render_json(next_cursor) + b"}"
 
 
-def _order(o: Order, fmt: TimeFormat) -> dict[str, Any]:
+def order_data(o: Order, fmt: TimeFormat) -> dict[str, Any]:
+    """The order as a JSON-able value (webhook events embed it)."""
     buyer: dict[str, Any] = {"name": o.buyer.name}
     if o.buyer.email is not None:
         buyer["email"] = o.buyer.email
@@ -120,3 +139,17 @@ def subscription(s: Subscription, fmt: TimeFormat, *, with_secret: bool = False)
 
 def _maybe(stamp: datetime | None, fmt: TimeFormat) -> str | None:
     return None if stamp is None else fmt(stamp)
+
+
+def delivery(d: Delivery, fmt: TimeFormat) -> dict[str, Any]:
+    return {
+        "event_id": d.event_id,
+        "event_type": d.event_type,
+        "status": d.status,
+        "attempts": d.attempts,
+        "last_status_code": d.last_status_code,
+        "last_error": d.last_error,
+        "created_at": fmt(d.created_at),
+        "delivered_at": _maybe(d.delivered_at, fmt),
+        "next_attempt_at": _maybe(d.next_attempt_at, fmt),
+    }

@@ -18,6 +18,7 @@ from clawcheck.sandbox.errors import validation_error
 
 __all__ = [
     "Buyer",
+    "Delivery",
     "IdempotencyRecord",
     "Level",
     "Order",
@@ -35,6 +36,8 @@ SHOP_ID = re.compile(r"shop_[A-Za-z0-9_-]{1,60}", re.ASCII)
 # Bounds, so that a long fuzz run with random shop ids and keys cannot grow memory for ever.
 IDEMPOTENCY_RECORDS_PER_SHOP = 10_000  # the oldest key is forgotten first
 MAX_SHOPS = 10_000  # the oldest provisioned shop is dropped first (never a seeded one)
+DELIVERIES_PER_SUBSCRIPTION = 10_000  # the oldest finished delivery is forgotten first; pending ones never
+PREVIOUS_SECRETS = 4  # secrets still signing after rotations in quick succession, newest first
 
 
 def new_id(prefix: str) -> str:
@@ -132,6 +135,23 @@ class Shipment:
 
 
 @dataclass(slots=True)
+class Delivery:
+    """One event on its way to one subscription: the delivery log's row, and the retry state."""
+
+    seq: int  # per subscription, increasing: the delivery log's order and cursor
+    event_id: str
+    event_type: str
+    body: bytes  # rendered once, when the event happened; every attempt sends these bytes
+    created_at: datetime
+    status: str = "pending"  # pending -> delivered | failed
+    attempts: int = 0
+    last_status_code: int | None = None
+    last_error: str | None = None
+    delivered_at: datetime | None = None
+    next_attempt_at: datetime | None = None  # None while an attempt is in flight or once finished
+
+
+@dataclass(slots=True)
 class Subscription:
     subscription_id: str
     url: str
@@ -139,6 +159,40 @@ class Subscription:
     secret: str
     created_at: datetime
     status: str = "active"
+    # Secrets replaced by a rotation that still sign until their epoch second: (secret, until).
+    previous_secrets: list[tuple[str, float]] = field(default_factory=list, repr=False)
+    deliveries: list[Delivery] = field(default_factory=list, repr=False)
+    next_seq: int = 0
+
+    def signing_secrets(self, now: float) -> list[str]:
+        """The current secret, then every replaced one whose overlap has not ended at `now`."""
+        self.previous_secrets = [(s, until) for s, until in self.previous_secrets if until > now]
+        return [self.secret, *(s for s, _ in self.previous_secrets)]
+
+    def rotate(self, secret: str, overlap: float, now: float) -> float | None:
+        """Sign with `secret` from now on, and with the replaced one for `overlap` more seconds.
+
+        Returns when the replaced secret stops signing (None: at once)."""
+        replaced = self.secret
+        self.secret = secret
+        kept = [(s, until) for s, until in self.previous_secrets if until > now and s != secret]
+        until = now + overlap if overlap > 0 and replaced != secret else None
+        if until is not None:
+            kept.insert(0, (replaced, until))
+        self.previous_secrets = kept[:PREVIOUS_SECRETS]
+        return until
+
+    def record(self, event_id: str, event_type: str, body: bytes, now: datetime) -> Delivery:
+        """A new pending delivery in the log, due now."""
+        delivery = Delivery(self.next_seq, event_id, event_type, body, now, next_attempt_at=now)
+        self.next_seq += 1
+        log = self.deliveries
+        log.append(delivery)
+        if len(log) > DELIVERIES_PER_SUBSCRIPTION:
+            finished = next((i for i, d in enumerate(log) if d.status != "pending"), None)
+            if finished is not None:
+                del log[finished]
+        return delivery
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,9 @@ async def adjust_inventory(call: Call) -> Reply:
     level = shop.level_or_create(sku, warehouse_id, call.now)
     level.on_hand += delta
     level.updated_at = call.now
-    return Reply(200, render.level(level, call.rt.fmt))
+    rendered = render.level(level, call.rt.fmt)
+    call.emit("inventory.adjusted", lambda: rendered)
+    return Reply(200, rendered)
 
 
 async def reserve_inventory(call: Call) -> Reply:

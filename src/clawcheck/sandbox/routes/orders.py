@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from decimal import Decimal
 from typing import Any
 
-from clawcheck.sandbox import render
+from clawcheck.sandbox import paging, render
 from clawcheck.sandbox.errors import ApiError, conflict, not_found, validation_error
 from clawcheck.sandbox.patterns import COUNTRY, CURRENCY, EMAIL, PLATFORMS, SKU, WAREHOUSE
 from clawcheck.sandbox.pipeline import Call, Operation, Reply
 from clawcheck.sandbox.store import Buyer, Order, OrderLine, Shop, new_id
 from clawcheck.sandbox.validation import Reader
 
-__all__ = ["RESOURCES", "STATUSES", "find_order"]
+__all__ = ["RESOURCES", "STATUSES", "emit_order", "find_order"]
 
 STATUSES = ("created", "paid", "shipped", "delivered", "cancelled", "refunded")
-_LIMIT = re.compile(r"[0-9]{1,4}", re.ASCII)
-_CURSOR = re.compile(r"[A-Za-z0-9_-]{2,40}", re.ASCII)
-_CURSOR_BODY = re.compile(r"o([0-9]{1,12})", re.ASCII)
+_CURSOR_TAG = "o"
 _ZERO = Decimal("0.00")
 
 
@@ -29,6 +24,12 @@ def find_order(shop: Shop, order_id: str) -> Order:
     if found is None:
         raise not_found("ORDER_NOT_FOUND", f"no order {order_id!r} in this shop")
     return found
+
+
+def emit_order(call: Call, event_type: str, order: Order) -> None:
+    """The webhook event of an order's change, with the order as the API shows it."""
+    fmt = call.rt.fmt
+    call.emit(event_type, lambda: render.order_data(order, fmt), platform=order.platform)
 
 
 def _transition(order: Order, allowed: tuple[str, ...], target: str) -> ApiError:
@@ -87,48 +88,20 @@ async def create_order(call: Call) -> Reply:
     shop.orders[order.order_id] = order
     shop.order_log.append(order)
     shop.platform_orders[(platform, platform_order_id)] = order.order_id
+    emit_order(call, "order.created", order)
     return Reply(201, render.order(order, call.rt.fmt))
 
 
-def _single(call: Call, name: str) -> str | None:
-    values = call.query.getlist(name)
-    if len(values) > 1:
-        raise validation_error(f"query parameter {name!r} must be given at most once")
-    return values[0] if values else None
-
-
-def _cursor_start(cursor: str | None, shop: Shop) -> int:
-    """Index in the order log to scan down from."""
-    if cursor is None:
-        return len(shop.order_log) - 1
-    try:
-        if _CURSOR.fullmatch(cursor) is None:
-            raise ValueError(cursor)
-        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        match = _CURSOR_BODY.fullmatch(decoded)
-        if match is None or int(match.group(1)) >= len(shop.order_log):
-            raise ValueError(cursor)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise validation_error("cursor is not one this API returned", code="INVALID_CURSOR") from None
-    return int(match.group(1)) - 1
-
-
-def _cursor_for(order: Order) -> str:
-    return base64.urlsafe_b64encode(f"o{order.seq}".encode()).decode().rstrip("=")
-
-
 async def list_orders(call: Call) -> Reply:
-    status = _single(call, "status")
+    query = call.query
+    status = paging.single(query, "status")
     if status is not None and status not in STATUSES:
         raise validation_error(f"query parameter 'status' must be one of {', '.join(STATUSES)}")
-    raw_limit = _single(call, "limit")
-    limit = 20
-    if raw_limit is not None:
-        limit = int(raw_limit) if _LIMIT.fullmatch(raw_limit) else 0
-        if not 1 <= limit <= 100:
-            raise validation_error("query parameter 'limit' must be an integer from 1 to 100")
+    limit = paging.page_limit(query)
     log = call.shop.order_log
-    index = _cursor_start(_single(call, "cursor"), call.shop)
+    cursor = paging.single(query, "cursor")
+    # Scan down from the newest order, or from just below the cursor's.
+    index = len(log) - 1 if cursor is None else paging.cursor_seq(cursor, _CURSOR_TAG, len(log)) - 1
     page: list[Order] = []
     next_cursor: str | None = None
     while index >= 0:
@@ -137,7 +110,7 @@ async def list_orders(call: Call) -> Reply:
         if status is not None and order.status != status:
             continue
         if len(page) == limit:  # one more match exists, so there is a next page
-            next_cursor = _cursor_for(page[-1])
+            next_cursor = paging.cursor_for(_CURSOR_TAG, page[-1].seq)
             break
         page.append(order)
     fmt = call.rt.fmt
@@ -153,6 +126,7 @@ async def pay_order(call: Call) -> Reply:
     if order.status != "created":
         raise _transition(order, ("created",), "pay")
     order.move("paid", call.now)
+    emit_order(call, "order.paid", order)
     return Reply(200, render.order(order, call.rt.fmt))
 
 
@@ -171,6 +145,7 @@ async def cancel_order(call: Call) -> Reply:
                 level.updated_at = call.now
             held.status, held.released_at = "released", call.now
     order.move("cancelled", call.now)
+    emit_order(call, "order.cancelled", order)
     return Reply(200, render.order(order, call.rt.fmt))
 
 
@@ -189,6 +164,7 @@ async def refund_order(call: Call) -> Reply:
             f"refund amount must be more than 0.00 and at most {render.money(remaining)}",
         )
     order.refund(amount, call.now)
+    emit_order(call, "order.refunded", order)
     return Reply(200, render.order(order, call.rt.fmt))
 
 

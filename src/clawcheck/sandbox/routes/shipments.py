@@ -6,7 +6,7 @@ from clawcheck.sandbox import render
 from clawcheck.sandbox.errors import conflict, not_found
 from clawcheck.sandbox.patterns import ORDER_ID, TRACKING
 from clawcheck.sandbox.pipeline import Call, Operation, Reply
-from clawcheck.sandbox.routes.orders import find_order
+from clawcheck.sandbox.routes.orders import emit_order, find_order
 from clawcheck.sandbox.store import Shipment, ShipmentEvent, Shop, new_id
 from clawcheck.sandbox.validation import Reader
 
@@ -20,6 +20,16 @@ _STATUS_AFTER = {
     "delivery_failed": "exception",
     "delivered": "delivered",
 }
+
+_EXCEPTIONS = frozenset({"customs_failed", "delivery_failed"})  # emit shipment.exception
+
+
+def _emit(call: Call, event_type: str, shipment: Shipment) -> None:
+    """A shipment's webhook event: the shipment as the API shows it, the order's platform."""
+    order = call.shop.orders.get(shipment.order_id)
+    fmt = call.rt.fmt
+    platform = None if order is None else order.platform
+    call.emit(event_type, lambda: render.shipment(shipment, fmt), platform=platform)
 
 
 def _find(shop: Shop, shipment_id: str) -> Shipment:
@@ -44,6 +54,7 @@ async def confirm_shipment(call: Call) -> Reply:
     shipment = Shipment(new_id("shp"), order_id, carrier, tracking, shipped_at, call.now, call.now)
     shop.shipments[shipment.shipment_id] = shipment
     order.move("shipped", call.now)
+    _emit(call, "shipment.confirmed", shipment)
     return Reply(201, render.shipment(shipment, call.rt.fmt))
 
 
@@ -63,11 +74,14 @@ async def add_shipment_event(call: Call) -> Reply:
         raise conflict("INVALID_STATE_TRANSITION", "shipment is delivered; no further events are accepted")
     shipment.events.append(ShipmentEvent(new_id("sev"), kind, occurred_at, location, detail, call.now))
     shipment.status, shipment.updated_at = _STATUS_AFTER[kind], call.now
+    if kind in _EXCEPTIONS:
+        _emit(call, "shipment.exception", shipment)
     if kind == "delivered":
         order = shop.orders.get(shipment.order_id)
         # A refund or cancel in the meantime outranks delivery; only a shipped order becomes delivered.
         if order is not None and order.status == "shipped":
             order.move("delivered", call.now)
+            emit_order(call, "order.delivered", order)
     return Reply(201, render.shipment(shipment, call.rt.fmt))
 
 
