@@ -22,6 +22,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "serving": {"errors"},
     "sandbox": {"core", "errors", "serving", "signing"},
     "contract": {"core", "errors", "spec"},
+    "webhooks": {"core", "errors", "signing"},
     "pytest_plugin": {"contract", "sandbox", "spec", "reporting", "core", "errors"},
     "cli": None,
     "__init__": set(),
