@@ -62,7 +62,14 @@ def _loadavg() -> list[float] | None:
 
 
 def finish(info: dict[str, Any]) -> None:
+    """Load average at the end, and a warning when the sources changed while the benchmark ran."""
     info["loadavg_end"] = _loadavg()
+    info["source_sha256_end"] = source_digest()
+    if info["source_sha256_end"] != info["source_sha256"]:
+        print(
+            f"warning: src/clawcheck or the spec changed during the run "
+            f"({info['source_sha256']} -> {info['source_sha256_end']}); the runs measured different code"
+        )
 
 
 def describe(info: dict[str, Any]) -> str:
@@ -75,8 +82,10 @@ def describe(info: dict[str, Any]) -> str:
 
 def median(values: Iterable[float]) -> float:
     """The median; a whole number stays an int (an even count may give a .5)."""
-    value = statistics.median(list(values))
-    return int(value) if float(value).is_integer() else float(value)
+    items = list(values)
+    value = statistics.median(items)
+    whole = all(isinstance(v, int) for v in items) and float(value).is_integer()
+    return int(value) if whole else float(value)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

@@ -186,7 +186,23 @@ def run_schemathesis(examples: int, seed: int | None, timeout: float) -> dict[st
         "cases_per_phase": events["per_phase"],
         "summary_generated": int(generated[-1]) if generated else None,
         "unique_failures": int(failures[-1]) if failures else 0,
+        "failures": failure_lines(proc.stdout),
     }
+
+
+def failure_lines(output: str) -> list[str]:
+    """The lines under "Failures:" in the summary, e.g. "ST202 Schema-valid request rejected: 2"."""
+    lines = output.splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if line.strip() == "Failures:")
+    except StopIteration:
+        return []
+    found = []
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
+        found.append(line.strip().lstrip("❌").strip())
+    return found
 
 
 def read_ndjson(path: Path) -> dict[str, Any]:
@@ -221,13 +237,22 @@ def main(argv: list[str] | None = None) -> int:
     print(_common.describe(info))
     print(f"\n{args.examples} examples per operation, {args.repeat} repetition(s), seed {args.seed}\n")
     runs: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
     for rep in range(1, args.repeat + 1):
         for side, fn in (("clawcheck", run_clawcheck), ("schemathesis", run_schemathesis)):
             print(f"run {rep}/{args.repeat}: {side} ...", flush=True)
-            result = fn(args.examples, args.seed, args.timeout)
+            try:
+                result = fn(args.examples, args.seed, args.timeout)
+            except (SystemExit, subprocess.TimeoutExpired) as exc:
+                print(f"run {rep}/{args.repeat}: {side} failed and is left out: {exc}", flush=True)
+                failed.append({"side": side, "repetition": rep, "error": str(exc)})
+                continue
             result["repetition"] = rep
             runs.append(result)
     _common.finish(info)
+    if {r["side"] for r in runs} != {"clawcheck", "schemathesis"}:
+        print("no complete comparison: a side has no successful run")
+        return 1
 
     rows = [
         [
@@ -267,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         "requests_per_case clawcheck": round(ours["requests"] / ours["cases"], 2),
         "requests_per_case schemathesis": round(theirs["requests"] / theirs["cases"], 2),
     }
-    print(f"\nmedian of {args.repeat}:")
+    print(f"\nmedian of {len(runs) // 2 if not failed else 'the successful runs'}:")
     print(
         _common.table(
             ["side", "wall s", "cases", "cases/s (wall)", "requests"],
@@ -292,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
         if run["side"] == "schemathesis" and run["unique_failures"]:
             print(
                 f"note: schemathesis run {run['repetition']} reported {run['unique_failures']} "
-                f"unique failure(s) (exit {run['exit_code']}); its shrinking is in its wall time"
+                f"unique failure(s) (exit {run['exit_code']}; {'; '.join(run['failures'])}); "
+                "its shrinking is in its wall time"
             )
     goal = "met" if ours["wall_s"] < GOAL_S else "NOT met"
     print(
@@ -310,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             "repeat": args.repeat,
             "seed": args.seed,
             "runs": runs,
+            "failed_runs": failed,
             "median": summary,
             "ratios": ratios,
             "goal_s": GOAL_S,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing as mp
+import os
 import queue
 import re
 import selectors
@@ -207,8 +208,18 @@ def _worker(
         results.put({"error": f"{type(exc).__name__}: {exc}"})
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc); None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def measure(
     kind: str,
+    server_pid: int,
     base: str,
     path: str,
     headers: dict[str, str],
@@ -232,8 +243,10 @@ def measure(
             message = ready.get(timeout=timeout)
             if message != "ready":
                 raise SystemExit(f"a load process failed while warming up: {message}")
+        cpu_before = cpu_seconds(server_pid)
         start.set()
         outcomes = [results.get(timeout=timeout) for _ in workers]
+        cpu_after = cpu_seconds(server_pid)
     except queue.Empty:
         raise SystemExit(f"the measurement did not finish within {timeout} s") from None
     finally:
@@ -250,12 +263,16 @@ def measure(
     for outcome in outcomes:
         statuses.update(outcome["statuses"])
     done = sum(statuses.values())
+    server_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     return {
         "requests": done,
         "elapsed_s": round(elapsed, 3),
         "rps": round(done / elapsed, 1),
         "p50_ms": round(_percentile(latencies, 50) * 1000, 3),
         "p99_ms": round(_percentile(latencies, 99) * 1000, 3),
+        # CPU the server process spent per request: less sensitive to a busy machine than req/s.
+        "server_cpu_us_per_request": None if server_cpu is None else round(server_cpu / done * 1e6, 1),
+        "server_cpu_share": None if server_cpu is None else round(server_cpu / elapsed, 2),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "non_200": done - statuses.get(200, 0),
     }
@@ -374,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=500, help="unmeasured requests per process (500)")
     parser.add_argument("--client", choices=["raw", "httpx"], default="raw", help="load client (raw)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per measurement at most")
-    parser.add_argument("--inproc-requests", type=int, default=5000, help="in-process calls per run")
+    parser.add_argument("--inproc-requests", type=int, default=20000, help="in-process calls per run (20000)")
     parser.add_argument("--json", dest="json_path", default=None, help="also write the figures here")
     args = parser.parse_args(argv)
 
@@ -400,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"run {rep}/{args.repeat}: {name} ...", flush=True)
                 result = measure(
                     args.client,
+                    started[name][0].pid,
                     started[name][1],
                     path,
                     headers,
@@ -415,24 +433,38 @@ def main(argv: list[str] | None = None) -> int:
             stop_server(proc)
 
     print()
+    columns = {
+        "repetition": "run",
+        "requests": "requests",
+        "elapsed_s": "s",
+        "rps": "req/s",
+        "p50_ms": "p50 ms",
+        "p99_ms": "p99 ms",
+        "server_cpu_us_per_request": "server CPU us/req",
+        "server_cpu_share": "server CPU share",
+        "non_200": "non-200",
+    }
     rows = [
-        [
-            name,
-            r["repetition"],
-            r["requests"],
-            r["elapsed_s"],
-            r["rps"],
-            r["p50_ms"],
-            r["p99_ms"],
-            r["non_200"],
-        ]
+        [name, *(r[key] for key in columns)]
         for rep in range(args.repeat)
         for name, r in ((n, runs[n][rep]) for n in runs)
     ]
-    print(_common.table(["server", "run", "requests", "s", "req/s", "p50 ms", "p99 ms", "non-200"], rows))
+    print(_common.table(["server", *columns.values()], rows))
     medians = {name: _common.median(r["rps"] for r in values) for name, values in runs.items()}
     ratio = round(medians["sandbox"] / medians["bare"], 3)
     print(f"\nmedian req/s: sandbox {medians['sandbox']}, bare {medians['bare']}; sandbox/bare = {ratio}")
+    cpu = {
+        name: _common.median(r["server_cpu_us_per_request"] for r in values)
+        if all(r["server_cpu_us_per_request"] is not None for r in values)
+        else None
+        for name, values in runs.items()
+    }
+    cpu_ratio = round(cpu["sandbox"] / cpu["bare"], 3) if cpu["sandbox"] and cpu["bare"] else None
+    if cpu_ratio is not None:
+        print(
+            f"median server CPU per request: sandbox {cpu['sandbox']} us, bare {cpu['bare']} us; "
+            f"sandbox/bare = {cpu_ratio}"
+        )
     if any(r["non_200"] for values in runs.values() for r in values):
         print("warning: some answers were not 200 (see statuses in --json); the figures are not clean")
 
@@ -463,6 +495,8 @@ def main(argv: list[str] | None = None) -> int:
             "runs": runs,
             "median_rps": medians,
             "ratio_rps_sandbox_over_bare": ratio,
+            "median_server_cpu_us_per_request": cpu,
+            "ratio_server_cpu_sandbox_over_bare": cpu_ratio,
             "inprocess": inproc,
             "ratio_inprocess_mean_sandbox_over_bare": inproc_ratio,
         },

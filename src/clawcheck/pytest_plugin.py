@@ -234,7 +234,6 @@ def clawcheck_run(
         pytest.exit(f"clawcheck: error: {exc}", returncode=2)
     run = ContractRun(client, SpecIndex.build(spec), probe_budget=request.config.getoption("--probe-budget"))
     run.extra_metrics.update(examples_per_operation=_examples(request.config), spec=str(spec.path))
-    run.shrink = not request.config.getoption("--no-shrink")
     request.config.stash[RUN_KEY] = run
     yield run
     run.close()

@@ -46,6 +46,7 @@ class Recorder:
         self.statuses: Counter[str] = Counter()
         self.cases: Counter[str] = Counter()
         self.requests = 0
+        self.failures = 0  # every failed outcome, so a caller can tell whether a phase found any
 
     def _tally(self, check_id: str, operation: str | None) -> _Tally:
         return self._tallies.setdefault((check_id, operation), _Tally())
@@ -74,6 +75,7 @@ class Recorder:
             tally = self._tally(check_id, operation)
             tally.applied += 1
             tally.failed += 1
+            self.failures += 1
             if tally.failed == 1:  # the first failure is the evidence; later ones are usually shrinks of it
                 tally.message = self.redactor.text(message)
                 tally.evidence = self.redactor.data(dict(evidence))

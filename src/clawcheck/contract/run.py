@@ -67,7 +67,6 @@ class ContractRun:
         self.probe_checks = [c for c in CHECKS if c.kind is CheckKind.PROBE]
         self.st_checks: dict[str, str] = {}
         self.extra_metrics: dict[str, Any] = {}
-        self.shrink = True
         self.interrupted = False
 
     def close(self) -> None:
