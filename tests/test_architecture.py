@@ -23,6 +23,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "sandbox": {"core", "errors", "serving", "signing"},
     "contract": {"core", "errors", "spec"},
     "webhooks": {"core", "errors", "signing"},
+    "load": {"core", "errors", "spec"},
     "pytest_plugin": {"contract", "sandbox", "spec", "reporting", "core", "errors"},
     "cli": None,
     "__init__": set(),

@@ -7,6 +7,7 @@ import click
 from clawcheck.cli.app import cli
 from clawcheck.sandbox import FAULTS, Sandbox, SandboxConfig
 from clawcheck.sandbox.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEMO_SHOP_ID
+from clawcheck.sandbox.injection import InjectionPlan
 
 __all__ = ["mask_secret", "sandbox_command"]
 
@@ -61,6 +62,14 @@ def _list_faults() -> None:
     help="Also deliver webhooks to HOST: a host name, IP address or network such as 10.0.0.0/8 "
     "(repeatable). Without it, only loopback receivers (127.0.0.0/8, ::1, localhost) are accepted.",
 )
+@click.option(
+    "--inject",
+    "injections",
+    multiple=True,
+    metavar="SPEC",
+    help="Deterministic latency/error injection for one operation (repeatable), e.g. "
+    "'GET /healthz latency=20*9,805 errors=4/1000 status=503' or '* latency=5'.",
+)
 def sandbox_command(
     host: str,
     port: int,
@@ -72,6 +81,7 @@ def sandbox_command(
     list_faults: bool,
     no_seed: bool,
     webhook_allow_hosts: tuple[str, ...],
+    injections: tuple[str, ...],
 ) -> None:
     """Serve the whole OpenClaw v2 API locally, with real semantics, as a target for clawcheck."""
     if list_faults:
@@ -85,6 +95,7 @@ def sandbox_command(
         faults=frozenset(faults),
         seed=not no_seed,
         webhook_allow_hosts=frozenset(webhook_allow_hosts),
+        latency=InjectionPlan.of(injections) if injections else None,
     )
     sandbox = Sandbox(config, host=host, port=port).start()
     url = sandbox.base_url
@@ -101,6 +112,8 @@ def sandbox_command(
         f"  token:         curl -s -u {client_id}:{secret} -d grant_type=client_credentials {token_url}",
         "Press Ctrl-C to stop.",
     ]
+    if injections:  # only when used: the banner's shape stays what scripts expect
+        lines.insert(-2, f"  injection:     {'; '.join(injections)}")
     click.echo("\n".join(lines))
     try:
         sandbox.server.wait()

@@ -15,7 +15,8 @@ from clawcheck.sandbox.config import DEMO_SHOP_ID, SandboxConfig
 from clawcheck.sandbox.delivery import Webhooks
 from clawcheck.sandbox.errors import ApiError, ErrorRenderer
 from clawcheck.sandbox.idempotency import IdempotencyGuard
-from clawcheck.sandbox.pipeline import Resource, Runtime, TraceMiddleware, trace_id_of
+from clawcheck.sandbox.injection import InjectionMiddleware
+from clawcheck.sandbox.pipeline import TRACE_KEY, Resource, Runtime, TraceMiddleware, trace_id_of
 from clawcheck.sandbox.ratelimit import RateLimiter
 from clawcheck.sandbox.routes import inventory, oauth, orders, shipments, webhooks
 from clawcheck.sandbox.store import Store
@@ -83,9 +84,21 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
         return runtime.errors.response(ApiError(status, code, kind, message, headers), trace_id_of(request))
 
+    middleware = [Middleware(TraceMiddleware, errors=runtime.errors)]
+    if runtime.config.latency is not None:  # inside the trace middleware: injected errors carry trace ids
+        templates = [route.path for route in routes]
+        middleware.append(
+            Middleware(
+                InjectionMiddleware,
+                plan=runtime.config.latency,
+                templates=templates,
+                errors=runtime.errors,
+                trace_key=TRACE_KEY,
+            )
+        )
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(TraceMiddleware, errors=runtime.errors)],
+        middleware=middleware,
         exception_handlers={HTTPException: http_error},
         lifespan=runtime.webhooks.lifespan,  # webhook deliveries run while the server does
     )

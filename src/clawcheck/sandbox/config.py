@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from clawcheck.errors import ConfigError
 from clawcheck.sandbox.faults import FAULTS
 from clawcheck.sandbox.hosts import HostPolicy
+from clawcheck.sandbox.injection import InjectionPlan, LatencyRule
 
 __all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "DEMO_SHOP_ID", "SandboxConfig"]
 
@@ -39,8 +40,18 @@ class SandboxConfig:
     webhook_max_in_flight: int = 4  # concurrent attempts per subscription
     # Receiver hosts allowed besides loopback: host names, IP addresses or networks (10.0.0.0/8).
     webhook_allow_hosts: frozenset[str] = frozenset()
+    # Deterministic latency and error injection per operation (see `sandbox/injection.py`); also
+    # accepts rules or their text form: latency=["GET /healthz latency=20*9,805 errors=4/1000"].
+    latency: InjectionPlan | None = None
 
     def __post_init__(self) -> None:
+        plan: object = self.latency
+        if plan is not None and not isinstance(plan, InjectionPlan):
+            if isinstance(plan, str | LatencyRule):
+                plan = (plan,)
+            if not isinstance(plan, Iterable):
+                raise ConfigError(f"sandbox latency must be an InjectionPlan or rules, got {plan!r}")
+            object.__setattr__(self, "latency", InjectionPlan.of(plan) if plan else None)
         # Accept any iterable of names so callers may pass a list or set.
         faults: Iterable[str] = self.faults
         if not isinstance(faults, frozenset):

@@ -12,10 +12,10 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from clawcheck.core.bundled import bundled_file
 from clawcheck.errors import SpecError
 from clawcheck.spec.parse import read_document
 from clawcheck.spec.pointer import join, split, to_pointer
@@ -199,11 +199,7 @@ def load_spec(path: str | os.PathLike[str]) -> LoadedSpec:
 
 def bundled_spec_path() -> Path:
     """The OpenClaw spec shipped with clawcheck: in the wheel, else in the source tree."""
-    packaged = resources.files("clawcheck") / "_data" / "openclaw.v2.yaml"
-    if isinstance(packaged, Path) and packaged.is_file():
-        return packaged
-    # Editable install: src/clawcheck/spec/loader.py -> the project root is three levels up.
-    return Path(__file__).resolve().parents[3] / "specs" / "openclaw" / "openclaw.v2.yaml"
+    return bundled_file("openclaw.v2.yaml", "specs/openclaw/openclaw.v2.yaml")
 
 
 def _declares_openapi(file: Path) -> bool:
