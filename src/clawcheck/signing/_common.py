@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from clawcheck.errors import ConfigError
 from clawcheck.signing._errors import Reason, SignatureError
@@ -121,6 +121,30 @@ def b64_digest(value: str, name: str) -> bytes:
             Reason.MALFORMED_HEADER, f"{name} has {show(value)}; expected the base64 of 32 bytes"
         )
     return digest
+
+
+def versioned_signatures(
+    value: str, *, header: str, separator: str, decode: Callable[[str, str], bytes], example: str
+) -> list[bytes]:
+    """The v1 digests of a space-separated list of `<version><separator><signature>` entries.
+
+    Entries of other versions are skipped (a future version may ride alongside v1); separators
+    are single spaces, so an empty entry is malformed, and so is a list without any v1 entry.
+    """
+    found: list[bytes] = []
+    for entry in value.split(" "):
+        version, sep, signature = entry.partition(separator)
+        if not sep or not version:
+            raise SignatureError(
+                Reason.MALFORMED_HEADER,
+                f"{header} entry {show(entry)} is not <version>{separator}<signature>; "
+                f"expected {example!r} entries separated by single spaces",
+            )
+        if version == "v1":
+            found.append(decode(signature, f"{header} entry v1{separator}"))
+    if not found:
+        raise SignatureError(Reason.MALFORMED_HEADER, f"{header} {show(value)} has no v1{separator} entry")
+    return found
 
 
 def header_bytes(value: str) -> bytes:

@@ -26,7 +26,7 @@ from clawcheck.signing._common import (
     parse_timestamp,
     require,
     secret_list,
-    show,
+    versioned_signatures,
 )
 from clawcheck.signing._errors import Reason, SignatureError
 from clawcheck.signing._model import SignedMessage, register
@@ -43,22 +43,9 @@ def _digest(secret: str, event_id: str, timestamp: str, body: bytes) -> bytes:
 
 
 def _signatures(value: str) -> list[bytes]:
-    """The v1 digests of the header. Entries of other versions are skipped (a future v2 may
-    ride alongside v1); separators are single spaces, so an empty entry is malformed."""
-    found: list[bytes] = []
-    for entry in value.split(" "):
-        version, equals, signature = entry.partition("=")
-        if not equals or not version:
-            raise SignatureError(
-                Reason.MALFORMED_HEADER,
-                f"{SIGNATURE_HEADER} entry {show(entry)} is not <version>=<signature>; "
-                "expected 'v1=<hex>' entries separated by single spaces",
-            )
-        if version == "v1":
-            found.append(hex_digest(signature, f"{SIGNATURE_HEADER} entry v1="))
-    if not found:
-        raise SignatureError(Reason.MALFORMED_HEADER, f"{SIGNATURE_HEADER} {show(value)} has no v1= entry")
-    return found
+    return versioned_signatures(
+        value, header=SIGNATURE_HEADER, separator="=", decode=hex_digest, example="v1=<hex>"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from clawcheck.signing._common import (
     parse_timestamp,
     require,
     secret_list,
-    show,
+    versioned_signatures,
 )
 from clawcheck.signing._errors import Reason, SignatureError
 from clawcheck.signing._model import SignedMessage, register
@@ -61,22 +61,9 @@ def _digest(secret: bytes, msg_id: str, timestamp: str, body: bytes) -> bytes:
 
 
 def _signatures(value: str) -> list[bytes]:
-    """The v1 digests. Other versions (`v1a,` asymmetric, future ones) are skipped, as the spec
-    asks; entries are separated by single spaces."""
-    found: list[bytes] = []
-    for entry in value.split(" "):
-        version, comma, signature = entry.partition(",")
-        if not comma or not version:
-            raise SignatureError(
-                Reason.MALFORMED_HEADER,
-                f"{SIGNATURE_HEADER} entry {show(entry)} is not <version>,<signature>; "
-                "expected 'v1,<base64>' entries separated by single spaces",
-            )
-        if version == "v1":
-            found.append(b64_digest(signature, f"{SIGNATURE_HEADER} entry v1,"))
-    if not found:
-        raise SignatureError(Reason.MALFORMED_HEADER, f"{SIGNATURE_HEADER} {show(value)} has no v1, entry")
-    return found
+    return versioned_signatures(
+        value, header=SIGNATURE_HEADER, separator=",", decode=b64_digest, example="v1,<base64>"
+    )
 
 
 @dataclass(frozen=True, slots=True)
