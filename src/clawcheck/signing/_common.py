@@ -8,10 +8,13 @@ import hmac
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from clawcheck.errors import ConfigError
 from clawcheck.signing._errors import Reason, SignatureError
 from clawcheck.signing._model import SignedMessage
+
+K = TypeVar("K", str, bytes)
 
 __all__ = [
     "any_match",
@@ -145,6 +148,40 @@ def versioned_signatures(
     if not found:
         raise SignatureError(Reason.MALFORMED_HEADER, f"{header} {show(value)} has no v1{separator} entry")
     return found
+
+
+def verify_id_timestamp_body(
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    keys: Sequence[K],
+    names: tuple[str, str, str],
+    signatures: Callable[[str], list[bytes]],
+    digest: Callable[[K, str, str, bytes], bytes],
+    now: float | None,
+    tolerance: int,
+) -> SignedMessage:
+    """Verify a scheme that signs `<id> "." <timestamp> "." <body>` (OpenClaw v1, Standard Webhooks).
+
+    `names` are the id, timestamp and signature headers; `signatures` parses the signature
+    header into candidate digests; `digest` computes one for a key.
+    """
+    id_header, timestamp_header, signature_header = names
+    found = lowered(headers)
+    message_id_value = require(found, id_header)
+    raw_timestamp = require(found, timestamp_header)
+    candidates = signatures(require(found, signature_header))
+    timestamp = parse_timestamp(raw_timestamp, timestamp_header)
+    expected = (digest(k, message_id_value, raw_timestamp, body) for k in keys)
+    if not any_match(expected, candidates):
+        raise SignatureError(
+            Reason.NO_MATCHING_SIGNATURE,
+            f"none of {len(candidates)} v1 signature(s) matches any of {len(keys)} secret(s) "
+            f"over {id_header}, {timestamp_header} and the raw body",
+        )
+    # After the signature, so an altered timestamp reads as a forgery, a stale one as stale.
+    check_tolerance(timestamp, now, tolerance)
+    return SignedMessage(body=body, id=message_id_value, timestamp=timestamp)
 
 
 def header_bytes(value: str) -> bytes:

@@ -15,20 +15,15 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from clawcheck.signing._common import (
-    any_match,
-    check_tolerance,
     header_bytes,
     hex_digest,
     hmac_sha256,
-    lowered,
     message_id,
     message_timestamp,
-    parse_timestamp,
-    require,
     secret_list,
+    verify_id_timestamp_body,
     versioned_signatures,
 )
-from clawcheck.signing._errors import Reason, SignatureError
 from clawcheck.signing._model import SignedMessage, register
 
 __all__ = ["OPENCLAW_V1", "OpenClawV1", "sign_openclaw", "verify_openclaw"]
@@ -69,21 +64,16 @@ class OpenClawV1:
         tolerance: int = 300,
     ) -> SignedMessage:
         keys = secret_list(secrets)
-        found = lowered(headers)
-        event_id = require(found, ID_HEADER)
-        raw_timestamp = require(found, TIMESTAMP_HEADER)
-        candidates = _signatures(require(found, SIGNATURE_HEADER))
-        timestamp = parse_timestamp(raw_timestamp, TIMESTAMP_HEADER)
-        expected = (_digest(secret, event_id, raw_timestamp, body) for secret in keys)
-        if not any_match(expected, candidates):
-            raise SignatureError(
-                Reason.NO_MATCHING_SIGNATURE,
-                f"none of {len(candidates)} v1 signature(s) matches any of {len(keys)} secret(s) "
-                f"over {ID_HEADER}, {TIMESTAMP_HEADER} and the raw body",
-            )
-        # After the signature, so an altered timestamp reads as a forgery, a stale one as stale.
-        check_tolerance(timestamp, now, tolerance)
-        return SignedMessage(body=body, id=event_id, timestamp=timestamp)
+        return verify_id_timestamp_body(
+            headers,
+            body,
+            keys=keys,
+            names=(ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER),
+            signatures=_signatures,
+            digest=_digest,
+            now=now,
+            tolerance=tolerance,
+        )
 
 
 OPENCLAW_V1 = OpenClawV1()

@@ -17,20 +17,15 @@ from typing import ClassVar
 
 from clawcheck.errors import ConfigError
 from clawcheck.signing._common import (
-    any_match,
     b64_digest,
-    check_tolerance,
     header_bytes,
     hmac_sha256,
-    lowered,
     message_id,
     message_timestamp,
-    parse_timestamp,
-    require,
     secret_list,
+    verify_id_timestamp_body,
     versioned_signatures,
 )
-from clawcheck.signing._errors import Reason, SignatureError
 from clawcheck.signing._model import SignedMessage, register
 
 __all__ = ["STANDARD_WEBHOOKS", "StandardWebhooks"]
@@ -89,20 +84,16 @@ class StandardWebhooks:
         tolerance: int = 300,
     ) -> SignedMessage:
         keys = [key(secret) for secret in secret_list(secrets)]
-        found = lowered(headers)
-        msg_id = require(found, ID_HEADER)
-        raw_timestamp = require(found, TIMESTAMP_HEADER)
-        candidates = _signatures(require(found, SIGNATURE_HEADER))
-        timestamp = parse_timestamp(raw_timestamp, TIMESTAMP_HEADER)
-        expected = (_digest(k, msg_id, raw_timestamp, body) for k in keys)
-        if not any_match(expected, candidates):
-            raise SignatureError(
-                Reason.NO_MATCHING_SIGNATURE,
-                f"none of {len(candidates)} v1 signature(s) matches any of {len(keys)} secret(s) "
-                f"over {ID_HEADER}, {TIMESTAMP_HEADER} and the raw body",
-            )
-        check_tolerance(timestamp, now, tolerance)
-        return SignedMessage(body=body, id=msg_id, timestamp=timestamp)
+        return verify_id_timestamp_body(
+            headers,
+            body,
+            keys=keys,
+            names=(ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER),
+            signatures=_signatures,
+            digest=_digest,
+            now=now,
+            tolerance=tolerance,
+        )
 
 
 STANDARD_WEBHOOKS = StandardWebhooks()
