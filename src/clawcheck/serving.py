@@ -122,6 +122,11 @@ class ASGIServer:
             thread.join(0.25)
         return True
 
+    def request_stop(self) -> None:
+        """Ask the server to finish without waiting: lets several servers wind down together."""
+        if self._server is not None:
+            self._server.should_exit = True
+
     def stop(self) -> None:
         """Ask the server to finish, wait for the thread, and release the socket."""
         server, thread = self._server, self._thread
