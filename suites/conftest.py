@@ -1,4 +1,5 @@
-"""Options and the session fixture of the webhook receiver suite (`test_webhook_receiver.py`).
+"""Options and session fixtures of the suites: the webhook receiver suite
+(`test_webhook_receiver.py`) and the client-behaviour suite (`test_client_behaviour.py`).
 
     pytest suites/test_webhook_receiver.py --receiver-url URL \
         [--receiver-secret SECRET | env OPENCLAW_WEBHOOK_SECRET] [--receiver-probe URL_TEMPLATE]
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from clawcheck.core.results import SuiteResult
 from clawcheck.errors import ClawcheckError, ConfigError
 from clawcheck.webhooks import Context, open_context, preflight, resolve_settings
 
@@ -26,6 +28,7 @@ REFERENCE = Path(__file__).resolve().parents[1] / "examples" / "reference_receiv
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    _client_options(parser)
     group = parser.getgroup("clawcheck-webhooks", "OpenClaw webhook receiver suite (clawcheck)")
     group.addoption(
         "--receiver-url",
@@ -79,3 +82,65 @@ def webhook_context(request: pytest.FixtureRequest) -> Iterator[Context]:
         except ClawcheckError as exc:
             pytest.exit(f"clawcheck: error: {exc}", returncode=2)
         yield stack.enter_context(open_context(settings))
+
+
+# -- the client-behaviour suite (test_client_behaviour.py) -----------------------------------
+
+
+def _client_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("clawcheck-client", "client-behaviour suite against mock platforms (clawcheck)")
+    group.addoption(
+        "--adapter",
+        default=None,
+        metavar="COMMAND",
+        help="the seller's adapter command, run against the mock with its URLs and credentials in the "
+        "environment (default: the reference adapters in examples/adapters/)",
+    )
+    group.addoption("--platform", default=None, metavar="NAME", help="the mock platform the adapter talks to")
+    group.addoption(
+        "--mock-scenario",
+        action="append",
+        default=[],
+        metavar="NAME[:k=v,...]",
+        help="a fault scenario for the mock (repeatable); see `clawcheck mock --list-scenarios`",
+    )
+    group.addoption(
+        "--mock-env",
+        default="sandbox",
+        choices=("sandbox", "production"),
+        help="the environment the adapter is configured for (default: sandbox)",
+    )
+    group.addoption("--adapter-timeout", default=120.0, type=float, help="seconds the adapter may run")
+    group.addoption(
+        "--adapter-duration",
+        default=0.0,
+        type=float,
+        help="CLAWCHECK_DURATION: how long the adapter keeps working (tokens must outlive their TTL)",
+    )
+
+
+_client_results: dict[Any, SuiteResult] = {}
+
+
+@pytest.fixture(scope="session")
+def client_result_for() -> Any:
+    """Runs each target's adapter once per session and keeps its result for every check's test."""
+
+    def result(target: Any) -> SuiteResult:
+        if target not in _client_results:
+            from clawcheck.platforms.clientrun import run_client_suite
+
+            try:
+                _client_results[target], _ = run_client_suite(
+                    target.platform,
+                    target.command,
+                    environment=target.environment,
+                    scenarios=target.scenarios,
+                    timeout=target.timeout,
+                    duration=target.duration,
+                )
+            except ClawcheckError as exc:
+                pytest.exit(f"clawcheck: error: {exc}", returncode=2)
+        return _client_results[target]
+
+    return result

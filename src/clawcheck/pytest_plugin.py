@@ -2,6 +2,7 @@
 
 `pytest contracts --target URL` runs the OpenClaw contract suite against URL; without
 `--target` an embedded sandbox is started on a free loopback port for the session.
+`clawcheck_mock` / `clawcheck_mock_server` start mock platforms (in-process / over HTTP) per test.
 Nothing happens at import: the sandbox, the client and the schema are session fixtures,
 created only when a test asks for them.
 """
@@ -9,7 +10,8 @@ created only when a test asks for them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,8 @@ from clawcheck.errors import ClawcheckError
 if TYPE_CHECKING:
     from clawcheck.contract.run import ContractRun
     from clawcheck.contract.settings import TargetSettings
+    from clawcheck.platforms.engine import Mock
+    from clawcheck.platforms.server import MockServer
 
 __all__ = ["RUN_KEY"]
 
@@ -312,3 +316,53 @@ def _examples(config: pytest.Config) -> int:
         current = settings.default
         return int(current.max_examples) if current is not None else DEFAULT_EXAMPLES
     return DEFAULT_EXAMPLES
+
+
+@pytest.fixture
+def clawcheck_mock() -> Iterator[Callable[..., Mock]]:
+    """Start a mock platform in-process for this test: httpx and requests calls to the
+    platform's real hosts are answered by the mock; everything else goes through.
+
+        def test_sync(clawcheck_mock):
+            mock = clawcheck_mock("shopee", scenarios=["token-expiry"])
+            my_adapter.sync(credentials=mock.credentials)
+            assert clawcheck.platforms.behaviour.evaluate(mock).passed
+    """
+    from clawcheck.platforms.testing import in_process
+
+    with ExitStack() as stack:
+
+        def start(
+            name: str,
+            *,
+            environment: str = "sandbox",
+            scenarios: Iterable[str] = (),
+            webhook_url: str | None = None,
+        ) -> Mock:
+            return stack.enter_context(
+                in_process(name, environment=environment, scenarios=scenarios, webhook_url=webhook_url)
+            )
+
+        yield start
+
+
+@pytest.fixture
+def clawcheck_mock_server() -> Iterator[Callable[..., MockServer]]:
+    """Serve a mock platform over real HTTP on loopback for this test (any client, any language);
+    `server.env()` is what an adapter needs."""
+    from clawcheck.platforms import build_mock
+    from clawcheck.platforms.server import MockServer as Server
+
+    with ExitStack() as stack:
+
+        def start(
+            name: str,
+            *,
+            environment: str = "sandbox",
+            scenarios: Iterable[str] = (),
+            webhook_url: str | None = None,
+        ) -> MockServer:
+            mock = build_mock(name, environment=environment, scenarios=scenarios, webhook_url=webhook_url)
+            return stack.enter_context(Server(mock))
+
+        yield start

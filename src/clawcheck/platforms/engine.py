@@ -235,11 +235,7 @@ class Mock:
                 if injected is not None:
                     entry.injected = active.name
                     return injected
-            limits = self.platform.rate_limit
-            rule = limits.for_route(route.name)
-            # An operation with its own rule has its own bucket, whatever scope that rule repeats.
-            own = limits.scope == "shop+operation" or rule.scope == "shop+operation" or rule is not limits
-            key = (entry.shop or entry.token or "-", route.name if own else "")
+            key, rule = self._rate_key(route.name, entry)
             wait = self.limiter.take(key, rule) if self.enforce_rate_limits else None
             if wait is not None:
                 entry.throttle = "limit"
@@ -251,6 +247,20 @@ class Mock:
         for active in self.scenarios:
             active.after(self, call, response)
         return response
+
+    def _rate_key(self, route_name: str, entry: JournalEntry) -> tuple[tuple[str, str], RateLimit]:
+        limits = self.platform.rate_limit
+        rule = limits.for_route(route_name)
+        # An operation with its own rule has its own bucket, whatever scope that rule repeats.
+        own = limits.scope == "shop+operation" or rule.scope == "shop+operation" or rule is not limits
+        return (entry.shop or entry.token or "-", route_name if own else ""), rule
+
+    def rate_state(self, call: Call) -> tuple[float, float, RateLimit]:
+        """(tokens left, seconds to the next token, the rule) of this call's bucket, spending
+        nothing: for platforms that report their bucket in headers (Shopify, Walmart)."""
+        key, rule = self._rate_key(call.route_name, call.entry)
+        tokens, wait = self.limiter.peek(key, rule)
+        return tokens, wait, rule
 
     def _internal_error(self, request: MockRequest, entry: JournalEntry) -> MockResponse:
         """A 500 in the platform's own error shape when it can render one, else a plain one."""

@@ -309,16 +309,9 @@ class Walmart(Platform):
         return call.json(429, body, headers)
 
     def _bucket_headers(self, call: Call) -> dict[str, str]:
-        """`x-current-token-count` / `x-next-replenishment-time` of this seller's bucket for this API.
-
-        Reads the engine limiter's bucket (it has no public accessor yet); a bucket it never
-        filled (rate limits off) reports full.
-        """
-        rule = self.rate_limit.for_route(call.route_name)
-        key = (call.entry.shop or call.entry.token or "-", call.route_name if rule.scope != "shop" else "")
-        buckets = getattr(self.mock.limiter, "_buckets", {})
-        tokens, last = buckets.get(key, (rule.burst, self.mock.monotonic()))
-        tokens = min(rule.burst, tokens + (self.mock.monotonic() - last) * rule.per_second)
+        """`x-current-token-count` / `x-next-replenishment-time` of this seller's bucket for this API
+        (a bucket the engine never filled, rate limits off, reports full)."""
+        tokens, _, rule = self.mock.rate_state(call)
         whole = math.floor(tokens + 1e-9)
         until = 0.0 if whole >= rule.burst else (whole + 1 - tokens) / rule.per_second
         return {
