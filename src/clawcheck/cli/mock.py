@@ -16,8 +16,10 @@ EXIT_INTERRUPTED = 130
 
 def _list_platforms() -> None:
     from clawcheck.platforms import load_all
+    from clawcheck.platforms.registry import MODULES
 
-    for platform in load_all():
+    registry = load_all()
+    for platform in (registry.get(name) for name in MODULES):
         hosts = ", ".join(f"{h.name} ({h.environment})" for h in platform.hosts)
         click.echo(f"{platform.name:<12} {platform.title}\n{'':<12} hosts: {hosts}")
 

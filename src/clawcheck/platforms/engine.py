@@ -334,7 +334,7 @@ class Mock:
                     self.deliveries.append(
                         Delivery(topic, self._clock(), status, which, error, body, headers)
                     )
-                    if status is not None and status < 500:
+                    if (status is not None and status < 500) or attempt == 2:
                         break
                     time.sleep(0.2 * 2**attempt)
                 self._outbox.task_done()
@@ -356,6 +356,8 @@ class Mock:
     def reset(self) -> None:
         with self._lock:
             self.journal.clear()
+            self.deliveries.clear()
+            self.limiter = Limiter(self.monotonic)
             self.platform.seed()
             self.credentials = self.platform.credentials()
 
