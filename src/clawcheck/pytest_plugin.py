@@ -123,7 +123,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
     excinfo = call.excinfo
-    if excinfo is not None and excinfo.errisinstance(KeyboardInterrupt):
+    from clawcheck.contract.interrupt import REQUESTED
+
+    if REQUESTED.is_set() or (excinfo is not None and excinfo.errisinstance(KeyboardInterrupt)):
         # schemathesis's per-operation subtests swallow every exception, Ctrl-C included:
         # stop here ourselves, and the results are marked incomplete.
         item.config.stash[_INTERRUPTED] = True

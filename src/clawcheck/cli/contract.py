@@ -44,6 +44,9 @@ class _Progress:
 
 def _terminate_as_interrupt(signum: int, frame: Any) -> None:
     # SIGTERM (CI cancelling a job) ends the run like Ctrl-C: results written, marked incomplete.
+    from clawcheck.contract.interrupt import request_stop
+
+    request_stop()  # recorded even where the KeyboardInterrupt below gets swallowed
     raise KeyboardInterrupt
 
 
@@ -192,10 +195,12 @@ def contract(
             f"clawcheck contract: {target or 'embedded sandbox'}, {examples} examples per operation", err=True
         )
         previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+        previous_int = signal.signal(signal.SIGINT, _terminate_as_interrupt)
         try:
             code = pytest.main(args, plugins=[progress])
         finally:
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
         if not results.exists():
             raise ConfigError(
                 f"the contract run stopped before any result (pytest exit {int(code)}); rerun with "
