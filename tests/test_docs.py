@@ -19,15 +19,20 @@ def test_checks_page_lists_every_check_and_fault() -> None:
         assert f"`{fault.name}`" in page, f"docs/checks.md does not name fault {fault.name}"
 
 
-def test_readme_quickstart_is_two_commands() -> None:
+def test_readme_quickstart_is_the_acceptance_run_then_the_tests() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
-    commands = [line for line in quickstart.splitlines() if line and not line.startswith(("```", "#"))]
-    commands = [c for c in commands if not c[0].isupper()]
-    assert commands == ["clawcheck lint && clawcheck contract", "pytest"]
+    blocks = quickstart.split("```bash\n")[1:]
+    commands = [line for block in blocks for line in block.split("```", 1)[0].splitlines() if line.strip()]
+    assert commands == ["clawcheck accept", "pytest"]
 
 
 def test_ci_follows_the_readme_install_step() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     install = readme.split("## Install", 1)[1].split("```bash\n", 1)[1].split("\n", 1)[0]
     assert install in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_ci_runs_the_readme_main_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "\nclawcheck accept\n" in ci
