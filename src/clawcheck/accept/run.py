@@ -11,21 +11,21 @@ from __future__ import annotations
 import hashlib
 import platform as pyplatform
 import secrets
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 from clawcheck.accept.items import OperationInfo, derive_items
-from clawcheck.accept.stages import STAGES, Stage, StageContext
+from clawcheck.accept.stages import STAGES, Stage, StageContext, interrupt_running
 from clawcheck.core.checklist import Checklist, ChecklistItem, Waiver
 from clawcheck.core.redact import Redactor
 from clawcheck.core.results import SuiteResult, utc_now
-from clawcheck.errors import ConfigError
 
 __all__ = ["AcceptOptions", "AcceptOutcome", "operations_of", "run_accept"]
 
@@ -171,11 +171,32 @@ def _run_stages(
     after = [s for s in selected if s.name in SOLO]
     with ThreadPoolExecutor(max_workers=max(1, len(before))) as pool:
         started = time.perf_counter()
-        futures = [(stage, pool.submit(_timed, stage, ctx)) for stage in before]
-        for index, (stage, future) in enumerate(futures, 1):
-            result, seconds = future.result()
-            _report(echo, index, total, stage, result, seconds, lang)
-            suites[stage.name] = result
+        futures: list[tuple[Stage, Future[tuple[SuiteResult, float]]]] = []
+        # Nothing starts until every stage is submitted, so an interrupt can never leave a
+        # running stage without its future (and its results).
+        gate, cancelled = threading.Event(), threading.Event()
+        try:
+            for stage in before:
+                futures.append((stage, pool.submit(_gated, gate, cancelled, stage, ctx)))
+            gate.set()
+            for index, (stage, future) in enumerate(futures, 1):
+                result, seconds = future.result()
+                suites[stage.name] = result  # kept before it is reported: an interrupt loses nothing
+                _report(echo, index, total, stage, result, seconds, lang)
+        except KeyboardInterrupt:
+            # Ask every running stage to stop and write what it measured (marked incomplete),
+            # then keep everything that finished.
+            if not gate.is_set():
+                cancelled.set()
+                gate.set()
+            interrupt_running()
+            for stage, future in futures:
+                if stage.name not in suites:
+                    try:
+                        suites[stage.name] = future.result(timeout=90)[0]
+                    except (Exception, KeyboardInterrupt):  # could not finish, or never started: not run
+                        continue
+            raise
         if before:
             elapsed = time.perf_counter() - started
             echo(f"      ({elapsed:.1f} s for the first {len(before)} stages, side by side)")
@@ -190,6 +211,15 @@ def _run_stages(
         if not result.complete:
             return False
     return True
+
+
+def _gated(
+    gate: threading.Event, cancelled: threading.Event, stage: Stage, ctx: StageContext
+) -> tuple[SuiteResult, float]:
+    gate.wait()
+    if cancelled.is_set():
+        raise KeyboardInterrupt  # interrupted before it started: not run
+    return _timed(stage, ctx)
 
 
 def _timed(stage: Stage, ctx: StageContext) -> tuple[SuiteResult, float]:
@@ -217,13 +247,9 @@ def _report(
 
 
 def _apply_waivers(items: list[ChecklistItem], waivers: Sequence[tuple[str, Waiver]]) -> list[ChecklistItem]:
+    # Ids were checked against what a run can produce before the run (settings._check_waivers);
+    # a waiver whose item this run did not produce (a stage not selected) waives nothing.
     wanted = dict(waivers)
-    known = {item.id for item in items}
-    for item_id in wanted:
-        if item_id not in known:
-            raise ConfigError(
-                f"waiver for unknown checklist item {item_id!r}; see checklist.json for the item ids"
-            )
     return [
         item.waive(wanted[item.id]) if item.id in wanted and item.status == "fail" else item for item in items
     ]

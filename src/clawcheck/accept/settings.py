@@ -172,6 +172,7 @@ def resolve(options: Any) -> Plan:
     )
     _apply_environment(plan, env, config)
     _check_sla(plan)
+    _check_waivers(plan)
     if plan.target:
         _check_target(plan)  # unreachable, not OpenClaw, wrong credentials: before any load
     return plan
@@ -215,6 +216,18 @@ def _apply_environment(plan: Plan, env: EnvironmentConfig, config: Config) -> No
     plan.notify_targets = [
         NotifyTarget(str(n.kind), n.url.reveal(), n.secret.reveal() if n.secret else None) for n in env.notify
     ]
+
+
+def _check_waivers(plan: Plan) -> None:
+    """A waiver must name an item a run can produce: found before the run, not after it."""
+    from clawcheck.accept.items import known_item_id
+
+    for item, _ in plan.waivers:
+        if not known_item_id(item, plan.operations):
+            raise ConfigError(
+                f"waiver for {item!r}: no run produces that checklist item; use an id such as "
+                "op.createOrder.p95 or webhooks.wrong_secret (see checklist.json of a run)"
+            )
 
 
 def _check_sla(plan: Plan) -> None:

@@ -9,8 +9,11 @@ produce by hand. Preflight runs in-process: it is a handful of requests.
 from __future__ import annotations
 
 import os
+import shlex
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +21,20 @@ from pathlib import Path
 
 from clawcheck.core.results import CheckRecord, Status, SuiteResult, utc_now
 
-__all__ = ["STAGES", "Stage", "StageContext", "StageOutcome", "run_command_stage"]
+__all__ = ["STAGES", "Stage", "StageContext", "StageOutcome", "interrupt_running", "run_command_stage"]
+
+# Stage subprocesses running now: an interrupted acceptance run asks each to stop.
+_RUNNING: set[subprocess.Popen[str]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def interrupt_running() -> None:
+    """SIGINT to every running stage process: each writes its results, marked incomplete."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
 
 
 @dataclass
@@ -70,7 +86,13 @@ def _clawcheck(*args: str) -> list[str]:
 
 
 def run_command_stage(
-    ctx: StageContext, name: str, argv: Sequence[str], *, extra_env: Mapping[str, str] | None = None
+    ctx: StageContext,
+    name: str,
+    argv: Sequence[str],
+    *,
+    extra_env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    json_in_argv: bool = False,
 ) -> SuiteResult:
     """Run `argv` (a clawcheck command writing `--json`) and read its results document.
 
@@ -82,20 +104,26 @@ def run_command_stage(
     path.unlink(missing_ok=True)
     env = {**os.environ, **ctx.env, **(extra_env or {})}
     started = utc_now()
+    command = list(argv) if json_in_argv else [*argv, "--json", str(path)]
     process = subprocess.Popen(
-        [*argv, "--json", str(path)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         errors="replace",
     )  # fmt: skip
     tail: list[str] = []
     assert process.stdout is not None
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
     try:
         for line in process.stdout:
             tail = [*tail[-40:], line.rstrip()]
+        code = process.wait()
     except KeyboardInterrupt:
-        process.send_signal(2)  # SIGINT: the command writes what it measured, marked incomplete
-        process.wait(60)
+        process.send_signal(signal.SIGINT)  # the command writes what it measured, marked incomplete
+        process.wait(90)
         raise
-    code = process.wait()
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
     if path.exists():
         return SuiteResult.read_json(path)
     message = next((line for line in reversed(tail) if line.strip()), f"exited {code}")
@@ -177,37 +205,8 @@ def _platforms(ctx: StageContext) -> SuiteResult:
         args += ["--duration", f"{ctx.platform_duration:g}"]
     # `client` takes the adapter after `--`; --json must come before it.
     path = ctx.suite_path("platforms")
-    argv = _clawcheck(*args, "--json", str(path), "--", *_split(adapter))
-    return _run_client(ctx, argv, path)
-
-
-def _split(command: str) -> list[str]:
-    import shlex
-
-    return shlex.split(command)
-
-
-def _run_client(ctx: StageContext, argv: list[str], path: Path) -> SuiteResult:
-    # Not `run_command_stage`: `client` takes --json before the `--` that starts the adapter.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    started = utc_now()
-    completed = subprocess.run(
-        argv,
-        env={**os.environ, **ctx.env},
-        cwd=ctx.adapter_cwd,
-        capture_output=True,
-        text=True,
-        errors="replace",
-    )
-    if path.exists():
-        return SuiteResult.read_json(path)
-    lines = (completed.stderr or completed.stdout).strip().splitlines() or [f"exited {completed.returncode}"]
-    record = CheckRecord(
-        "stage.error", "the platforms stage produced no results", Status.FAIL, lines[-1][:500],
-        {"exit_code": completed.returncode}, title_zh="平台阶段未产生结果",
-    )  # fmt: skip
-    return SuiteResult("client-behaviour", ctx.platform, started, utc_now(), (record,))
+    argv = _clawcheck(*args, "--json", str(path), "--", *shlex.split(adapter))
+    return run_command_stage(ctx, "platforms", argv, cwd=ctx.adapter_cwd, json_in_argv=True)
 
 
 def _load(ctx: StageContext) -> SuiteResult:
@@ -216,7 +215,8 @@ def _load(ctx: StageContext) -> SuiteResult:
     if ctx.quick:
         # Short, but long enough for the priority operations' success-rate verdicts (~770
         # error-free requests each at 99.5 %): a request cap, not the profile's, bounds it.
-        options.update({"duration": "8s", "max-requests": options.get("max-requests", "20000")})
+        # Bounded by requests, so a busy machine runs longer rather than judging too few.
+        options.update({"duration": "20s", "max-requests": "18000"})
     for key, value in options.items():
         args += [f"--{key}", value]
     for override in ctx.sla_overrides:

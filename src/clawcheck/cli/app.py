@@ -37,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("clawcheck: interrupted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        # One line, like every other input mistake; `--help` has the usage.
+        click.echo(f"clawcheck: error: {exc.format_message()}", err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

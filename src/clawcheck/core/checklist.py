@@ -64,7 +64,7 @@ class ChecklistItem:
     `measured` the figures behind a verdict (p95_ms, samples, success_rate, ...).
     """
 
-    id: str  # stable: "op.createOrder.p95", "webhooks.signature.wrong_secret", "preflight.tls.version"
+    id: str  # stable: "op.createOrder.p95", "webhooks.wrong_secret", "preflight.tls.version"
     stage: str  # preflight | lint | contract | webhooks | platforms | load
     title_zh: str
     title_en: str
