@@ -137,11 +137,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     # A test that broke for another reason than a contract failure (a harness error, a target that
     # went away mid-run) must show in the results document: it can never count as a pass.
     if excinfo is not None and not report.skipped and not _is_contract_failure(excinfo.value):
-        first = (str(excinfo.value).strip().splitlines() or [""])[0]
         item.config.stash.setdefault(_ERRORS, []).append(
-            f"{item.nodeid} ({call.when}): {excinfo.typename}: {first}"
+            f"{item.nodeid} ({call.when}): {_describe_error(excinfo.value)}"
         )
     return report
+
+
+def _describe_error(error: BaseException) -> str:
+    """`Type: first line`; for a group (Hypothesis's distinct failures), its distinct causes too."""
+    first = (str(error).strip().splitlines() or [""])[0]
+    text = f"{type(error).__name__}: {first}"
+    if isinstance(error, BaseExceptionGroup):
+        causes: list[str] = []
+        for inner in _leaves(error):
+            cause = f"{type(inner).__name__}: {(str(inner).strip().splitlines() or [''])[0]}"
+            if cause not in causes:
+                causes.append(cause)
+        text += " [" + "; ".join(causes[:3]) + "]"
+    return text
+
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    found: list[BaseException] = []
+    for inner in group.exceptions:
+        found += _leaves(inner) if isinstance(inner, BaseExceptionGroup) else [inner]
+    return found
 
 
 def _is_contract_failure(exc: BaseException) -> bool:

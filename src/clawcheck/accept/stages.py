@@ -186,7 +186,8 @@ def _webhooks(ctx: StageContext) -> SuiteResult:
     from clawcheck.serving import ASGIServer
 
     secret = f"whsec_reference_{secrets.token_hex(16)}"
-    with ASGIServer(reference_receiver(secret)) as server:
+    # Quiet: a delivery cut off by an interrupt must not print a uvicorn traceback into the run.
+    with ASGIServer(reference_receiver(secret), log_level="critical") as server:
         args = ["webhooks", "--url", f"{server.base_url}/webhooks/openclaw"]
         args += ["--probe", f"{server.base_url}/probe/{{event_id}}"]
         return run_command_stage(
