@@ -599,3 +599,20 @@ def test_a_taken_port_is_a_one_line_config_error() -> None:
     assert str(port) in message
     assert "\n" not in message
     assert "in use" in message
+
+
+class MultiMethodToy(Toy):
+    @route(("PUT", "PATCH"), "/multi", name="multi", public=True)
+    def multi(self, call: Call) -> MockResponse:
+        return call.json(200, {"method": call.request.method})
+
+
+def test_one_route_may_serve_several_methods_under_one_operation_name() -> None:
+    mock = Mock(MultiMethodToy)
+    with intercept_httpx(mock), httpx.Client(timeout=5.0) as client:
+        put = client.put("https://sandbox.toy.test/multi")
+        patch = client.patch("https://sandbox.toy.test/multi")
+        get = client.get("https://sandbox.toy.test/multi")
+    assert (put.json(), patch.json()) == ({"method": "PUT"}, {"method": "PATCH"})
+    assert get.status_code == 405
+    assert [e.operation for e in mock.journal.entries()] == ["multi", "multi", None]

@@ -14,14 +14,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from clawcheck.core.results import CheckRecord, Status, SuiteResult, utc_now
 
-__all__ = ["STAGES", "Stage", "StageContext", "StageOutcome", "interrupt_running", "run_command_stage"]
+__all__ = ["STAGES", "Stage", "StageContext", "interrupt_running", "run_command_stage"]
 
 # Stage subprocesses running now: an interrupted acceptance run asks each to stop.
 _RUNNING: set[subprocess.Popen[str]] = set()
@@ -64,13 +63,6 @@ class StageContext:
 
     def suite_path(self, name: str) -> Path:
         return self.out / "suites" / f"{name}.json"
-
-
-@dataclass(frozen=True)
-class StageOutcome:
-    result: SuiteResult
-    seconds: float
-    interrupted: bool = False
 
 
 @dataclass(frozen=True)
@@ -235,9 +227,3 @@ STAGES: tuple[Stage, ...] = (
     Stage("platforms", "平台客户端行为", "Platform client behaviour", _platforms),
     Stage("load", "性能与 SLA", "Load and SLA", _load),
 )
-
-
-def timed(stage: Stage, ctx: StageContext) -> StageOutcome:
-    started = time.perf_counter()
-    result = stage.run(ctx)
-    return StageOutcome(result, time.perf_counter() - started, interrupted=not result.complete)

@@ -241,13 +241,24 @@ Handler = Callable[[Any, "Call"], MockResponse]
 
 
 def route(
-    method: str, pattern: str, *, name: str, public: bool = False, hosts: tuple[str, ...] = ()
+    method: str | tuple[str, ...],
+    pattern: str,
+    *,
+    name: str,
+    public: bool = False,
+    hosts: tuple[str, ...] = (),
 ) -> Callable[[Handler], Handler]:
-    """Mark a `Platform` method as the handler of `METHOD pattern` (`{param}` segments)."""
+    """Mark a `Platform` method as the handler of `METHOD pattern` (`{param}` segments).
+
+    Several methods (`("PUT", "POST", "PATCH")`) share one handler and one operation name,
+    as WordPress's EDITABLE does.
+    """
+    methods = (method,) if isinstance(method, str) else method
+    regex = _compile(pattern)
 
     def decorate(handler: Handler) -> Handler:
-        handler.__clawcheck_route__ = Route(  # type: ignore[attr-defined]
-            method.upper(), pattern, name, handler.__name__, public, hosts, _compile(pattern)
+        handler.__clawcheck_routes__ = tuple(  # type: ignore[attr-defined]
+            Route(m.upper(), pattern, name, handler.__name__, public, hosts, regex) for m in methods
         )
         return handler
 
@@ -518,9 +529,7 @@ class Platform:
         found: list[Route] = []
         for klass in reversed(cls.__mro__):
             for value in vars(klass).values():
-                marked = getattr(value, "__clawcheck_route__", None)
-                if isinstance(marked, Route):
-                    found.append(marked)
+                found.extend(getattr(value, "__clawcheck_routes__", ()))
         cls._routes = tuple(found)
 
     def __init__(self, mock: Mock) -> None:

@@ -82,7 +82,6 @@ def api(method: str, path: str, *, name: str) -> Callable[[RouteFn], Callable[[S
         @functools.wraps(fn)
         def handler(self: Shopify, call: Call) -> MockResponse:
             shop = self.shop_of(call)
-            self._fill_bucket(shop)
             try:
                 reply = fn(self, call, shop)
             except BadBody:
@@ -217,20 +216,15 @@ class Shopify(Platform):
             "X-Shopify-API-Version": version if _valid_version(version) else API_VERSION,
             "X-Request-Id": f"{uuid.uuid4()}-{int(call.now())}",
         }
-        shop = call.entry.shop
-        if shop and call.entry.token_state == "valid":
-            level = self._bucket_level(shop)
-            headers["X-Shopify-Shop-Api-Call-Limit"] = f"{min(BUCKET_SIZE, math.ceil(level))}/{BUCKET_SIZE}"
+        if call.entry.shop and call.entry.token_state == "valid":
+            # The engine's token bucket seen from Shopify's side: the leaky bucket's level is
+            # what has been spent of it.
+            tokens, _, _ = self.mock.rate_state(call)
+            level = max(0.0, BUCKET_SIZE - tokens)
+            headers["X-Shopify-Shop-Api-Call-Limit"] = (
+                f"{min(BUCKET_SIZE, math.ceil(level - 1e-6))}/{BUCKET_SIZE}"
+            )
         return headers
-
-    def _bucket_level(self, shop: str) -> float:
-        level, last = self.state.buckets.get(shop, (0.0, self.mock.monotonic()))
-        return max(0.0, level - (self.mock.monotonic() - last) * LEAK_RATE)
-
-    def _fill_bucket(self, shop: Shop) -> None:
-        """Mirror the engine's limiter (same rule, same clock) to report the bucket's level."""
-        level = self._bucket_level(shop.domain)
-        self.state.buckets[shop.domain] = (min(float(BUCKET_SIZE), level + 1.0), self.mock.monotonic())
 
     # -- webhooks --------------------------------------------------------------------
 

@@ -234,7 +234,6 @@ class ShopifyState:
     refresh: dict[str, str] = field(default_factory=dict)  # shop domain -> seeded refresh token
     codes: dict[str, str] = field(default_factory=dict)  # authorization code -> shop domain
     grants: dict[str, Grant] = field(default_factory=dict)  # refresh token -> grant
-    buckets: dict[str, tuple[float, float]] = field(default_factory=dict)  # shop -> (level, monotonic)
     pages: dict[str, PageToken] = field(default_factory=dict)  # page_info -> what it stands for
     notifying: str = SHOP_DOMAINS[0]  # the shop whose notification is being signed
 

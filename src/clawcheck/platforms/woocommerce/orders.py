@@ -139,16 +139,8 @@ class OrdersApi(WooBase):
         return wp_json(200, order.to_json(self.base_url(call)))
 
     # WordPress's EDITABLE is POST, PUT and PATCH: each updates.
-    @route("PUT", f"{API}/orders/{{id}}", name="update_order")
+    @route(("PUT", "POST", "PATCH"), f"{API}/orders/{{id}}", name="update_order")
     def update_order(self, call: Call) -> MockResponse:
-        return self._update_order(call)
-
-    @route("POST", f"{API}/orders/{{id}}", name="update_order_post")
-    def update_order_post(self, call: Call) -> MockResponse:
-        return self._update_order(call)
-
-    @route("PATCH", f"{API}/orders/{{id}}", name="update_order_patch")
-    def update_order_patch(self, call: Call) -> MockResponse:
         return self._update_order(call)
 
     def _update_order(self, call: Call) -> MockResponse:

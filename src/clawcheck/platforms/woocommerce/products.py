@@ -108,16 +108,8 @@ class ProductsApi(WooBase):
         return sorted(products, key=key, reverse=(params.get("order") or "desc") == "desc")
 
     # The batch route first: `/products/batch` must not be read as the product "batch".
-    @route("POST", f"{API}/products/batch", name="batch_products")
+    @route(("POST", "PUT", "PATCH"), f"{API}/products/batch", name="batch_products")
     def batch_products(self, call: Call) -> MockResponse:
-        return self._batch(call)
-
-    @route("PUT", f"{API}/products/batch", name="batch_products_put")
-    def batch_products_put(self, call: Call) -> MockResponse:
-        return self._batch(call)
-
-    @route("PATCH", f"{API}/products/batch", name="batch_products_patch")
-    def batch_products_patch(self, call: Call) -> MockResponse:
         return self._batch(call)
 
     @route("GET", f"{API}/products/{{id}}", name="get_product")
@@ -139,16 +131,8 @@ class ProductsApi(WooBase):
             return wp_error(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
         return wp_json(200, product.to_json(self.base_url(call)))
 
-    @route("PUT", f"{API}/products/{{id}}", name="update_product")
+    @route(("PUT", "POST", "PATCH"), f"{API}/products/{{id}}", name="update_product")
     def update_product(self, call: Call) -> MockResponse:
-        return self._update_product(call)
-
-    @route("POST", f"{API}/products/{{id}}", name="update_product_post")
-    def update_product_post(self, call: Call) -> MockResponse:
-        return self._update_product(call)
-
-    @route("PATCH", f"{API}/products/{{id}}", name="update_product_patch")
-    def update_product_patch(self, call: Call) -> MockResponse:
         return self._update_product(call)
 
     def _update_product(self, call: Call) -> MockResponse:
